@@ -1,0 +1,266 @@
+"""The exact engine: graded components in python-flint (internal).
+
+Every polynomial is a list of its homogeneous components ``P_0 .. P_Q`` (in
+the inputs), each a ``fmpq_mpoly`` over ``QQ[x_1..x_n, p_1..p_m]``.  The
+``p_j`` are *parameters*: symbols in the weights, or exact constants such as
+``log(2)`` or ``sqrt(2)/(2*sqrt(pi))`` from an activation's series, or (in
+Taylor mode) the values ``tanh(c0)`` a neuron needs.  They are generators
+of the ring, so exact irrational constants never fall back to generic
+expression arithmetic; products of components never produce a term above
+the order, so no truncation step exists.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import flint
+import sympy
+from sympy.polys.polyutils import parallel_dict_from_expr
+
+__all__ = []
+
+
+class Ring:
+    """``QQ[x_1..x_n, p_1..p_m]`` with the parameters' sympy values."""
+
+    def __init__(self, nvars, params):
+        self.n = nvars
+        self.params = tuple(params)
+        names = tuple(f"x{i}" for i in range(nvars)) + tuple(f"p{i}" for i in range(len(params)))
+        if not names:
+            names = ("x0",)
+        self.ctx = flint.fmpq_mpoly_ctx.get(names, "deglex")
+        gens = self.ctx.gens()
+        self.xs = gens[:nvars]
+        self.ps = gens[nvars:nvars + len(self.params)]
+        self.zero = self.ctx.constant(0)
+        self.one = self.ctx.constant(1)
+        self.nparam_slots = len(names) - nvars
+
+    def from_param_dict(self, d):
+        """An element from ``{param exponents: Rational}``; an fmpq if constant."""
+        if all(not any(e) for e in d):
+            c = next(iter(d.values()), sympy.S.Zero)
+            return flint.fmpq(int(c.p), int(c.q))
+        pad = (0,) * self.n
+        extra = (0,) * (self.nparam_slots - len(self.params))
+        return self.ctx.from_dict({pad + tuple(e) + extra: flint.fmpq(int(c.p), int(c.q))
+                                   for e, c in d.items()})
+
+
+def _exactify(e):
+    """Replace sympy Floats by their exact binary value."""
+    if isinstance(e, float):
+        return sympy.Rational(e)
+    floats = e.atoms(sympy.Float)
+    if floats:
+        e = e.xreplace({f: sympy.Rational(f) for f in floats})
+    return e
+
+
+def make_ring(nvars, exprs):
+    """A ring whose parameters cover every expression; returns (ring, elements)."""
+    exprs = [_exactify(sympy.sympify(e)) for e in exprs]
+    exact = [e for e in exprs if not e.is_Rational]
+    if exact:
+        reps, gens = parallel_dict_from_expr(exact)
+    else:
+        reps, gens = [], ()
+    ring = Ring(nvars, gens)
+    out, it = [], iter(reps)
+    for e in exprs:
+        if e.is_Rational:
+            out.append(flint.fmpq(int(e.p), int(e.q)))
+        else:
+            d = next(it)
+            d = {k: sympy.Rational(v) if not isinstance(v, sympy.Rational) else v
+                 for k, v in d.items()}
+            out.append(ring.from_param_dict(d))
+    return ring, out
+
+
+def _is_const(p):
+    return isinstance(p, flint.fmpq)
+
+
+def _len(p):
+    return 1 if _is_const(p) else len(p)
+
+
+def gmul(A, B, Q, same=False):
+    """Truncated product of graded lists (None marks a zero component)."""
+    C = [None] * (Q + 1)
+    for d1, a in enumerate(A):
+        if a is None:
+            continue
+        for d2, b in enumerate(B):
+            if b is None:
+                continue
+            d = d1 + d2
+            if d > Q:
+                break
+            if same:
+                if d2 < d1:
+                    continue
+                t = a * a if d1 == d2 else (a * b) * 2
+            else:
+                t = a * b
+            C[d] = t if C[d] is None else C[d] + t
+    return C
+
+
+def _cost(A, B, Q, same):
+    c = 0
+    for d1, a in enumerate(A):
+        if a is None:
+            continue
+        for d2, b in enumerate(B):
+            if b is None or d1 + d2 > Q or (same and d2 < d1):
+                continue
+            c += _len(a) * _len(b) // (2 if same and d1 == d2 else 1)
+    return c
+
+
+def powers(V, K, Q):
+    """[None, V, V^2, .., V^K] of a graded list without constant term."""
+    P = [None, V]
+    for k in range(2, K + 1):
+        best = None
+        for a in range(1, k // 2 + 1):
+            b = k - a
+            c = _cost(P[a], P[b], Q, a == b)
+            if best is None or c < best[0]:
+                best = (c, a, b)
+        _, a, b = best
+        P.append(gmul(P[a], P[b], Q, same=(a == b)))
+    return P
+
+
+def series_D(g, c0, K, one):
+    """D_k(c0) = sum_{m>=k} C(m,k) g_m c0^(m-k), k = 0..K (ring or fmpq arithmetic)."""
+    q = len(g) - 1
+    out = []
+    for k in range(K + 1):
+        if k > q:
+            out.append(None)
+            continue
+        acc = None
+        for m in range(q, k - 1, -1):
+            term = g[m] * comb(m, k) if g[m] is not None else None
+            if acc is None:
+                acc = term
+            else:
+                acc = acc * c0 if c0 is not None else None
+                if term is not None:
+                    acc = term if acc is None else acc + term
+        out.append(acc)
+    return out
+
+
+def _nonzero(p):
+    if p is None:
+        return False
+    return p != 0 if _is_const(p) else not p.is_zero()
+
+
+def run(net, Q, ring, weights, biases, neuron_D):
+    """Expand every output; returns one graded list per output.
+
+    ``weights[s][i][j]`` and ``biases[s][i]`` are ring elements (or fmpq) per
+    stage; ``neuron_D(stage_index, i, c0, K)`` returns ``[D_0 .. D_K]``.
+    """
+    n = net.n_inputs
+    vals = []
+    for j in range(n):
+        comps = [None] * (Q + 1)
+        if Q >= 1:
+            comps[1] = ring.xs[j]
+        vals.append(comps)
+    for s, stage in enumerate(net.stages()):
+        W, b = weights[s], biases[s]
+        new = []
+        for i, act in enumerate(stage.activations):
+            z = [None] * (Q + 1)
+            row = W[i]
+            for d in range(Q + 1):
+                acc = None
+                for j, src in enumerate(stage.sources):
+                    w = row[j]
+                    h = vals[src][d]
+                    if h is None or not _nonzero(w):
+                        continue
+                    t = h * w
+                    acc = t if acc is None else acc + t
+                z[d] = acc
+            if _nonzero(b[i]):
+                z[0] = b[i] if z[0] is None else z[0] + b[i]
+            z = [c if _nonzero(c) else None for c in z]
+            if act.name == "identity":
+                new.append(z)
+                continue
+            c0 = z[0]
+            v = [None] + z[1:]
+            lo = next((d for d in range(1, Q + 1) if v[d] is not None), None)
+            K = Q if lo is None else Q // lo
+            D = neuron_D(s, i, c0, K)
+            h = [None] * (Q + 1)
+            h[0] = D[0] if _nonzero(D[0]) else None
+            if lo is not None:
+                Kn = max((k for k in range(1, len(D)) if _nonzero(D[k])), default=0)
+                if Kn >= 1:
+                    P = powers(v, Kn, Q)
+                    for k in range(1, Kn + 1):
+                        Dk = D[k]
+                        if not _nonzero(Dk):
+                            continue
+                        for d in range(k, Q + 1):
+                            p = P[k][d]
+                            if p is None:
+                                continue
+                            t = p * Dk
+                            h[d] = t if h[d] is None else h[d] + t
+            new.append([c if _nonzero(c) else None for c in h])
+        vals.extend(new)
+    return [vals[p] for p in net._output_positions()]
+
+
+def to_terms(ring, graded, nvars, convert):
+    """``{x exponents: sympy coefficient}`` from graded components."""
+    acc = {}
+    for comp in graded:
+        if comp is None:
+            continue
+        if _is_const(comp):
+            acc.setdefault((0,) * nvars, []).append(((), comp))
+            continue
+        for exps, c in comp.to_dict().items():
+            exps = tuple(map(int, exps))
+            acc.setdefault(exps[:nvars], []).append((exps[nvars:], c))
+    out = {}
+    for xe, parts in acc.items():
+        out[xe] = convert(parts)
+    return out
+
+
+def converter(ring, float_output=False):
+    """Maps ``[(param exponents, fmpq), ...]`` to a sympy coefficient."""
+    params = ring.params
+
+    def num(c):
+        r = sympy.Rational(int(c.p), int(c.q))
+        return sympy.Float(r, 15) if float_output else r
+
+    def conv(parts):
+        if len(parts) == 1 and not any(parts[0][0]):
+            return num(parts[0][1])
+        terms = []
+        for pe, c in parts:
+            t = num(c)
+            for v, e in zip(params, pe):
+                if e:
+                    t = t * v ** e
+            terms.append(t)
+        return sympy.Add(*terms)
+
+    return conv

@@ -1,0 +1,166 @@
+"""Graded monomial bases and the product tables of the dense engine (internal).
+
+Monomials of degree ``d`` in ``n`` variables are stored as sorted index
+multisets ``i_1 <= ... <= i_d`` and ranked in colex order by the
+combinatorial number system, ``rank = sum_k C(i_k + k - 1, k)``, so the rank
+of a product is computed in a few vectorised operations: no dictionary, no
+Python loop over monomials.  Global index = offset of the degree + rank.
+
+Product tables are built per degree block ``(d1, d2)`` in time proportional
+to the pairs they hold and cached per basis.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from math import comb
+
+import numpy as np
+
+__all__ = []
+
+
+class MonomialBasis:
+    """All monomials of total degree <= ``order`` in ``nvars`` variables."""
+
+    def __init__(self, nvars, order):
+        self.n = int(nvars)
+        self.order = int(order)
+        self.counts = [comb(self.n + d - 1, d) if self.n else int(d == 0)
+                       for d in range(self.order + 1)]
+        self.offsets = [0]
+        for c in self.counts:
+            self.offsets.append(self.offsets[-1] + c)
+        self.size = self.offsets[-1]
+        m = self.n + self.order + 1
+        self._binom = np.array([[comb(a, k) for k in range(self.order + 1)] for a in range(m)],
+                               dtype=np.int64)
+        self._ms = {0: np.zeros((1, 0), dtype=np.int32)}
+        self._tables = {}
+        self._sym = {}
+        self._exps = None
+
+    def block(self, d):
+        """Slice of the global index for degree ``d``."""
+        return slice(self.offsets[d], self.offsets[d + 1])
+
+    def multisets(self, d):
+        """(N_d, d) array of sorted variable indices, in rank order."""
+        if d not in self._ms:
+            prev = self.multisets(d - 1)
+            parts = []
+            for j in range(self.n):
+                k = comb(j + d - 1, d - 1)  # multisets of degree d-1 over {0..j}
+                p = prev[:k]
+                parts.append(np.concatenate([p, np.full((k, 1), j, dtype=np.int32)], axis=1))
+            self._ms[d] = np.concatenate(parts, axis=0) if parts else np.zeros((0, d), np.int32)
+        return self._ms[d]
+
+    def rank(self, ms):
+        """Ranks (within their degree) of sorted multisets, one per row."""
+        d = ms.shape[1]
+        if d == 0:
+            return np.zeros(ms.shape[0], dtype=np.int64)
+        cols = ms.astype(np.int64) + np.arange(d, dtype=np.int64)
+        return self._binom[cols, np.arange(1, d + 1)].sum(axis=1)
+
+    def exponents(self):
+        """(size, n) array of exponent vectors in global index order."""
+        if self._exps is None:
+            E = np.zeros((self.size, self.n), dtype=np.int64)
+            for d in range(1, self.order + 1):
+                ms = self.multisets(d)
+                rows = np.repeat(np.arange(self.offsets[d], self.offsets[d + 1]), d)
+                np.add.at(E, (rows, ms.ravel()), 1)
+            self._exps = E
+        return self._exps
+
+    def index_of(self, exps):
+        """Global index of one exponent tuple (or -1 if the degree is too high)."""
+        d = sum(exps)
+        if d > self.order:
+            return -1
+        ms = np.array([[i for i, e in enumerate(exps) for _ in range(e)]], dtype=np.int32)
+        return int(self.offsets[d] + self.rank(ms.reshape(1, d))[0])
+
+    def product_table(self, d1, d2):
+        """(N_d1, N_d2) ranks, in degree d1 + d2, of every product of monomials."""
+        key = (d1, d2)
+        if key not in self._tables:
+            if d1 > d2:
+                self._tables[key] = self.product_table(d2, d1).T
+            else:
+                A, B = self.multisets(d1), self.multisets(d2)
+                na, nb = A.shape[0], B.shape[0]
+                M = np.concatenate([np.repeat(A, nb, axis=0), np.tile(B, (na, 1))], axis=1)
+                M.sort(axis=1)
+                self._tables[key] = self.rank(M).reshape(na, nb)
+        return self._tables[key]
+
+    def reduction(self, d1, d2, symmetric=False, chunk_rows=1 << 20):
+        """Pairs of a block sorted by product, as gather/reduce plans.
+
+        Returns a list of chunks ``(i1, i2, starts, out)``: the products
+        ``A[i1] * B[i2]`` summed by ``np.add.reduceat(..., starts)`` land on
+        the ranks ``out`` of degree ``d1 + d2``.  With ``symmetric`` (and
+        ``d1 == d2``) only pairs ``i1 < i2`` are kept (the caller doubles
+        them and adds the squares).
+        """
+        key = (d1, d2, symmetric, chunk_rows)
+        if key not in self._sym:
+            T = self.product_table(d1, d2)
+            if symmetric:
+                i1, i2 = np.triu_indices(T.shape[0], k=1)
+                flat = T[i1, i2]
+            else:
+                flat = T.ravel()
+                i1 = i2 = None
+            if flat.size == 0:
+                self._sym[key] = []
+                return []
+            perm = np.argsort(flat, kind="stable")
+            sflat = flat[perm]
+            if symmetric:
+                i1, i2 = i1[perm], i2[perm]
+            else:
+                i1, i2 = np.divmod(perm, T.shape[1])
+            i1 = i1.astype(np.intp)
+            i2 = i2.astype(np.intp)
+            change = np.flatnonzero(np.diff(sflat)) + 1
+            starts = np.concatenate([[0], change]).astype(np.intp)
+            outs = sflat[starts]
+            chunks = []
+            # split at segment boundaries so that no chunk exceeds chunk_rows pairs
+            s = 0
+            nseg = len(starts)
+            while s < nseg:
+                lo = starts[s]
+                limit = lo + chunk_rows
+                e = int(np.searchsorted(starts, limit, side="right"))
+                e = max(e, s + 1)
+                hi = starts[e] if e < nseg else len(sflat)
+                chunks.append((i1[lo:hi], i2[lo:hi], (starts[s:e] - lo), outs[s:e]))
+                s = e
+            self._sym[key] = chunks
+        return self._sym[key]
+
+    def npairs(self, d1, d2, symmetric=False):
+        a, b = self.counts[d1], self.counts[d2]
+        return a * (a - 1) // 2 if symmetric else a * b
+
+    def evaluate_monomials(self, X):
+        """(n_samples, size) values of every monomial at the rows of X."""
+        X = np.asarray(X)
+        out = np.empty((X.shape[0], self.size), dtype=np.result_type(X.dtype, np.float64))
+        out[:, 0] = 1
+        for d in range(1, self.order + 1):
+            ms = self.multisets(d)
+            parent = self.offsets[d - 1] + self.rank(ms[:, :-1])
+            out[:, self.block(d)] = out[:, parent] * X[:, ms[:, -1]]
+        return out
+
+
+@lru_cache(maxsize=16)
+def basis(nvars, order):
+    """A cached :class:`MonomialBasis` (its tables are cached with it)."""
+    return MonomialBasis(nvars, order)

@@ -1,0 +1,731 @@
+"""Truncated multivariate polynomials: what an expansion returns.
+
+A :class:`Polynomial` is immutable.  It knows its variables, its truncation
+order (terms above it are unknown, not zero), its centre (the origin, or the
+point of a Taylor expansion) and its coefficient domain: exact (``QQ``,
+``QQ[log(2)]``, ``QQ[w1_1_1, ...]``: sympy numbers or expressions) or
+``RR`` (float64, Python floats).
+
+Examples
+--------
+>>> import sympy
+>>> from symnet import Polynomial
+>>> x, y = sympy.symbols("x y")
+>>> p = Polynomial(1 + x - x*y/2 + y**3, (x, y), order=2)
+>>> p
+1 + x - x*y/2 + O(|(x, y)|**3)
+>>> p.coeff(x*y), p.coeff((1, 0)), p.degree
+(-1/2, 1, 2)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+
+import sympy
+from sympy import S
+
+from .errors import OrderError, ShapeError, SymnetError
+
+__all__ = ["Polynomial"]
+
+
+def _is_float_coeff(c):
+    return isinstance(c, float)
+
+
+def _coerce_coeff(c):
+    try:
+        import numpy as np
+        if isinstance(c, np.generic):
+            c = c.item()
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(c, bool):
+        raise SymnetError(f"expected a number or sympy expression as coefficient, got {c!r}")
+    if isinstance(c, float):
+        if not math.isfinite(c):
+            raise SymnetError(f"coefficients must be finite, got {c!r}")
+        return c
+    if isinstance(c, numbers.Integral):
+        return sympy.Integer(int(c))
+    if isinstance(c, Fraction):
+        return sympy.Rational(c.numerator, c.denominator)
+    c = sympy.sympify(c)
+    if c.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        raise SymnetError(f"coefficients must be finite, got {c}")
+    return c
+
+
+def _is_zero(c):
+    if isinstance(c, float):
+        return c == 0.0
+    return c == 0
+
+
+class _Trunc(sympy.Expr):
+    """The printed truncation term O(|x - a|**(Q+1))."""
+
+    is_commutative = True
+
+    def __new__(cls, vars_tuple, power):
+        obj = sympy.Expr.__new__(cls, vars_tuple, sympy.Integer(power))
+        return obj
+
+    def _sympystr(self, printer):
+        v, p = self.args
+        inner = printer._print(v.args[0]) if len(v.args) == 1 else \
+            "(" + ", ".join(printer._print(a) for a in v.args) + ")"
+        return f"O(|{inner}|**{printer._print(p)})"
+
+    def _latex(self, printer):
+        v, p = self.args
+        inner = ", ".join(printer._print(a) for a in v.args)
+        if len(v.args) > 1:
+            inner = f"\\left({inner}\\right)"
+        return f"O\\left(\\left\\lVert {inner} \\right\\rVert^{{{printer._print(p)}}}\\right)"
+
+
+class Polynomial:
+    """A multivariate polynomial truncated at total degree ``order``.
+
+    Parameters
+    ----------
+    terms : dict or sympy expression
+        ``{exponent tuple: coefficient}`` or a polynomial expression in
+        ``variables`` (its terms above ``order`` are dropped).
+    variables : sequence of sympy Symbols
+    order : int, optional
+        Truncation order; default the degree of ``terms``.
+    center : sequence, optional
+        The point the polynomial is centred at: its monomials are powers
+        of ``x_i - center_i``.  Default the origin.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet import Polynomial
+    >>> x = sympy.Symbol("x")
+    >>> p = Polynomial({(0,): 1, (1,): 2, (2,): sympy.Rational(1, 3)}, [x])
+    >>> (p * p).terms()
+    {(0,): 1, (1,): 4, (2,): 14/3}
+    """
+
+    __slots__ = ("_vars", "_order", "_center", "_terms", "_lazy", "_dense", "_domain",
+                 "_float", "__weakref__")
+
+    #: default printing order when the printer has none: "ascending" degree
+    default_print_order = "ascending"
+
+    def __init__(self, terms, variables, order=None, *, center=None):
+        variables = _check_variables(variables)
+        n = len(variables)
+        if isinstance(terms, Polynomial):
+            terms = terms.terms()
+        if isinstance(terms, dict):
+            items = {}
+            for k, c in terms.items():
+                k = _check_exps(k, n)
+                c = _coerce_coeff(c)
+                if not _is_zero(c):
+                    items[k] = c
+        else:
+            expr = sympy.sympify(terms)
+            if center is not None:
+                shifts = {v: v + sympy.sympify(a) for v, a in zip(variables, center)}
+                expr = expr.xreplace(shifts) if any(a != 0 for a in center) else expr
+            try:
+                poly = sympy.Poly(expr, *variables)
+            except sympy.PolynomialError as e:
+                raise SymnetError(f"expected a polynomial in {variables}, got {terms} ({e})") \
+                    from None
+            items = {}
+            for k, c in poly.terms():
+                c = float(c) if c.is_Float else c
+                if not _is_zero(c):
+                    items[k] = c
+        if order is None:
+            order = max((sum(k) for k in items), default=0)
+        order = _check_order(order)
+        items = {k: c for k, c in items.items() if sum(k) <= order}
+        self._init(variables, order, center, items, None, None)
+
+    def _init(self, variables, order, center, terms, lazy, dense, domain=None):
+        self._vars = tuple(variables)
+        self._order = order
+        self._center = _check_center(center, len(variables))
+        self._terms = terms
+        self._lazy = lazy
+        self._dense = dense
+        self._domain = domain
+        self._float = None
+        if terms is not None and domain is None:
+            self._domain = _infer_domain(terms.values())
+        return self
+
+    @classmethod
+    def _from_lazy(cls, variables, order, lazy, domain, *, center=None, dense=None):
+        obj = cls.__new__(cls)
+        return obj._init(variables, order, center, None, lazy, dense, domain)
+
+    @classmethod
+    def _from_terms(cls, variables, order, terms, *, center=None, domain=None):
+        obj = cls.__new__(cls)
+        return obj._init(variables, order, center, terms, None, None, domain)
+
+    # -- data ----------------------------------------------------------------
+    def _t(self):
+        if self._terms is None:
+            if self._lazy is not None:
+                self._terms = {k: c for k, c in self._lazy().items() if not _is_zero(c)}
+                self._lazy = None
+            else:
+                B, c = self._dense
+                E = B.exponents()
+                import numpy as np
+                nz = np.flatnonzero(c)
+                self._terms = {tuple(int(e) for e in E[i]): float(c[i]) for i in nz}
+        return self._terms
+
+    @property
+    def variables(self):
+        """The variables, a tuple of sympy Symbols."""
+        return self._vars
+
+    @property
+    def order(self):
+        """The truncation order: terms of higher degree are not known."""
+        return self._order
+
+    @property
+    def center(self):
+        """The expansion point (a tuple; zeros for the origin)."""
+        return self._center
+
+    @property
+    def domain(self):
+        """The coefficient domain: ``'QQ'``, ``'QQ[log(2)]'``, ``'RR'`` (float64), ..."""
+        if self._domain is None:
+            self._domain = _infer_domain(self._t().values())
+        return self._domain
+
+    @property
+    def is_exact(self):
+        """True unless the coefficients are floats."""
+        return not self.domain.startswith("RR")
+
+    def terms(self):
+        """``{exponent tuple: coefficient}`` of the nonzero terms.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> Polynomial(3*x*y**2 - 1, (x, y)).terms()
+        {(0, 0): -1, (1, 2): 3}
+        """
+        return dict(sorted(self._t().items(), key=lambda kv: _grkey(kv[0])))
+
+    @property
+    def nterms(self):
+        """Number of nonzero terms."""
+        return len(self._t())
+
+    @property
+    def degree(self):
+        """Largest total degree of a nonzero term (``-oo`` for zero)."""
+        t = self._t()
+        return max((sum(k) for k in t), default=S.NegativeInfinity)
+
+    def coeff(self, monomial):
+        """The coefficient of one monomial.
+
+        Parameters
+        ----------
+        monomial : sympy expression or tuple of int
+            ``x1**2*x2`` or its exponent tuple ``(2, 1, 0)``.  For a
+            polynomial centred at ``a`` this is the coefficient of
+            ``(x1 - a1)**2*(x2 - a2)``.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> Polynomial(5*x**2*y + 1, (x, y)).coeff(x**2*y)
+        5
+        """
+        exps = self._monomial_exps(monomial)
+        if sum(exps) > self._order:
+            raise OrderError(
+                f"the coefficient of degree {sum(exps)} is not known: this polynomial is "
+                f"truncated at order {self._order}")
+        c = self._t().get(exps)
+        if c is None:
+            return 0.0 if self.domain.startswith("RR") else S.Zero
+        return c
+
+    def _monomial_exps(self, monomial):
+        n = len(self._vars)
+        if isinstance(monomial, (tuple, list)) and all(
+                isinstance(e, numbers.Integral) for e in monomial):
+            return _check_exps(tuple(monomial), n)
+        m = sympy.sympify(monomial)
+        try:
+            poly = sympy.Poly(m, *self._vars)
+        except sympy.PolynomialError:
+            poly = None
+        if poly is None or len(poly.terms()) != 1 or poly.terms()[0][1] != 1:
+            raise SymnetError(
+                f"expected a monomial in {self._vars} (like {self._vars[0]}**2) or an exponent "
+                f"tuple of length {n}, got {monomial!r}")
+        return poly.terms()[0][0]
+
+    def homogeneous(self, k):
+        """The degree-``k`` part.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> Polynomial(1 + x + x*y + y**2, (x, y)).homogeneous(2).as_expr()
+        x*y + y**2
+        """
+        k = _check_order(k)
+        if k > self._order:
+            raise OrderError(f"degree {k} is beyond the truncation order {self._order}")
+        t = {e: c for e, c in self._t().items() if sum(e) == k}
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                      domain=self.domain)
+
+    def truncate(self, order):
+        """The same polynomial truncated at a lower order."""
+        order = _check_order(order)
+        if order > self._order:
+            raise OrderError(f"cannot raise the order from {self._order} to {order}")
+        t = {e: c for e, c in self._t().items() if sum(e) <= order}
+        return Polynomial._from_terms(self._vars, order, t, center=self._center,
+                                      domain=self.domain)
+
+    def as_expr(self):
+        """The polynomial as a sympy expression (truncation term dropped).
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x = sympy.Symbol("x")
+        >>> Polynomial({(2,): 3}, [x], center=[1]).as_expr()
+        3*(x - 1)**2
+        """
+        return sympy.Add(*[self._coeff_expr(c) * self._mono_expr(e)
+                           for e, c in self._t().items()])
+
+    def _coeff_expr(self, c):
+        return sympy.Float(c) if isinstance(c, float) else c
+
+    def _mono_expr(self, exps):
+        out = S.One
+        for v, a, e in zip(self._vars, self._center, exps):
+            if e:
+                out *= (v - a) ** e
+        return out
+
+    def as_float(self):
+        """The same polynomial with float64 coefficients.
+
+        Raises ``SymnetError`` when a coefficient is not a number.
+        """
+        if self.domain == "RR":
+            return self
+        t = {}
+        for e, c in self._t().items():
+            try:
+                t[e] = float(c)
+            except TypeError:
+                raise SymnetError(
+                    f"coefficient {c} of {self._mono_expr(e)} is not a number; "
+                    "substitute its symbols first") from None
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                      domain="RR")
+
+    # -- evaluation ------------------------------------------------------------
+    def __call__(self, X):
+        """Evaluate at one point or at the rows of an (n_samples, n_inputs) array.
+
+        Exact points (lists of ints, Fractions or sympy numbers) give exact
+        values; numpy arrays give float64.
+
+        Examples
+        --------
+        >>> import sympy, numpy as np
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> p = Polynomial(x**2 + y / 2, (x, y))
+        >>> p([1, 1])
+        3/2
+        >>> p(np.array([[1.0, 1.0], [2.0, 0.0]]))
+        array([1.5, 4. ])
+        """
+        import numpy as np
+
+        n = len(self._vars)
+        if not isinstance(X, np.ndarray) or X.dtype == object:
+            flat = _flatten_point(X)
+            if flat is not None and all(_is_exact_number(v) for v in flat[1]):
+                return self._eval_exact(flat)
+        X = np.asarray(X, dtype=float)
+        single = X.ndim == 1
+        if single:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != n:
+            raise ShapeError(f"expected points of shape (n_samples, {n}), got {X.shape}")
+        if any(a != 0 for a in self._center):
+            X = X - np.array([float(a) for a in self._center])
+        out = self._eval_float(X)
+        return out[0] if single else out
+
+    def _float_terms(self):
+        if self._float is None:
+            import numpy as np
+
+            if self._dense is not None:
+                B, c = self._dense
+                self._float = ("dense", B, np.asarray(c, dtype=float))
+            else:
+                t = self.as_float()._t()
+                self._float = ("sparse", np.array(list(t.keys()), dtype=np.int64).reshape(
+                    len(t), len(self._vars)), np.array(list(t.values()), dtype=float))
+        return self._float
+
+    def _eval_float(self, X):
+        import numpy as np
+
+        kind, a, c = self._float_terms()
+        out = np.zeros(X.shape[0])
+        step = max(1, (1 << 22) // max(1, (a.size if kind == "dense" else len(c))))
+        for s in range(0, X.shape[0], step):
+            Xs = X[s:s + step]
+            if kind == "dense":
+                out[s:s + step] = a.evaluate_monomials(Xs) @ c
+            else:
+                E = a
+                if len(c) == 0:
+                    continue
+                maxe = int(E.max()) if E.size else 0
+                pw = np.ones((maxe + 1,) + Xs.shape)
+                for e in range(1, maxe + 1):
+                    pw[e] = pw[e - 1] * Xs
+                vals = np.ones((Xs.shape[0], len(c)))
+                for j in range(E.shape[1]):
+                    vals *= pw[E[:, j], :, j].T
+                out[s:s + step] = vals @ c
+        return out
+
+    def _eval_exact(self, flat):
+        shape, vals = flat
+        n = len(self._vars)
+        pts = [vals[i:i + n] for i in range(0, len(vals), n)]
+        if (len(shape) == 1 and shape[0] != n) or (len(shape) == 2 and shape[1] != n):
+            raise ShapeError(f"expected points of length {n}, got shape {shape}")
+        res = []
+        for p in pts:
+            sub = [sympy.sympify(v) - a for v, a in zip(p, self._center)]
+            acc = S.Zero
+            for e, c in self._t().items():
+                term = self._coeff_expr(c)
+                for v, k in zip(sub, e):
+                    if k:
+                        term *= v ** k
+                acc += term
+            res.append(acc)
+        return res[0] if len(shape) == 1 else res
+
+    # -- arithmetic ----------------------------------------------------------
+    def _coerce_other(self, other):
+        if isinstance(other, Polynomial):
+            if other._vars != self._vars:
+                raise SymnetError(f"polynomials in different variables: {self._vars} and "
+                                  f"{other._vars}")
+            if tuple(other._center) != tuple(self._center):
+                raise SymnetError(f"polynomials centred at different points: {self._center} "
+                                  f"and {other._center}")
+            return other
+        try:
+            c = _coerce_coeff(other)
+        except (SymnetError, sympy.SympifyError):
+            return None
+        if isinstance(c, sympy.Expr) and c.free_symbols & set(self._vars):
+            return Polynomial(c, self._vars, self._order, center=self._center)
+        t = {} if _is_zero(c) else {(0,) * len(self._vars): c}
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
+
+    def _combine(self, other, sign):
+        o = self._coerce_other(other)
+        if o is None:
+            return NotImplemented
+        order = min(self._order, o._order)
+        t = {e: c for e, c in self._t().items() if sum(e) <= order}
+        for e, c in o._t().items():
+            if sum(e) > order:
+                continue
+            c = c if sign > 0 else -c
+            t[e] = _add(t[e], c) if e in t else c
+        t = {e: c for e, c in t.items() if not _is_zero(c)}
+        return Polynomial._from_terms(self._vars, order, t, center=self._center)
+
+    def __add__(self, other):
+        return self._combine(other, 1)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._combine(other, -1)
+
+    def __rsub__(self, other):
+        return (-self)._combine(other, 1)
+
+    def __neg__(self):
+        return Polynomial._from_terms(self._vars, self._order, {e: -c for e, c in self._t().items()},
+                                      center=self._center, domain=self._domain)
+
+    def __pos__(self):
+        return self
+
+    def __mul__(self, other):
+        o = self._coerce_other(other)
+        if o is None:
+            return NotImplemented
+        order = min(self._order, o._order)
+        a = _by_degree(self._t(), order)
+        b = _by_degree(o._t(), order)
+        t = {}
+        for da, ta in a.items():
+            for db, tb in b.items():
+                if da + db > order:
+                    continue
+                for ea, ca in ta:
+                    for eb, cb in tb:
+                        e = tuple(i + j for i, j in zip(ea, eb))
+                        t[e] = _add(t[e], _mul(ca, cb)) if e in t else _mul(ca, cb)
+        t = {e: _simplify_coeff(c) for e, c in t.items()}
+        t = {e: c for e, c in t.items() if not _is_zero(c)}
+        return Polynomial._from_terms(self._vars, order, t, center=self._center)
+
+    __rmul__ = __mul__
+
+    def __pow__(self, k):
+        if not isinstance(k, numbers.Integral) or k < 0:
+            return NotImplemented
+        out = Polynomial._from_terms(self._vars, self._order, {(0,) * len(self._vars): S.One},
+                                     center=self._center)
+        for _ in range(int(k)):
+            out = out * self
+        return out
+
+    def __eq__(self, other):
+        if not isinstance(other, Polynomial):
+            return NotImplemented
+        return (self._vars == other._vars and self._order == other._order
+                and tuple(self._center) == tuple(other._center) and self._t() == other._t())
+
+    def __hash__(self):
+        return hash((self._vars, self._order, tuple(sorted(self._t().items(), key=lambda kv:
+                                                              kv[0]))))
+
+    # -- printing --------------------------------------------------------------
+    def _ordered_items(self, order):
+        items = list(self._t().items())
+        if order in (None, "ascending"):
+            order = Polynomial.default_print_order
+        if order in ("ascending", None):
+            items.sort(key=lambda kv: _grkey(kv[0]))
+        elif order == "descending":
+            items.sort(key=lambda kv: _grkey(kv[0]), reverse=True)
+        elif order in ("none", "old"):
+            items.sort(key=lambda kv: _grkey(kv[0]))
+        else:
+            from sympy.polys.orderings import monomial_key
+            rev = order.startswith("rev-")
+            key = monomial_key(order[4:] if rev else order)
+            items.sort(key=lambda kv: key(kv[0]), reverse=not rev)
+        return items
+
+    def _printable(self, printer, with_order=True):
+        order = printer._settings.get("order")
+        terms = [sympy.Mul(self._coeff_expr(c), self._mono_expr(e), evaluate=True)
+                 for e, c in self._ordered_items(order)]
+        if with_order:
+            vars_ = sympy.Tuple(*[v - a for v, a in zip(self._vars, self._center)])
+            terms.append(_Trunc(vars_, self._order + 1))
+        if not terms:
+            return S.Zero
+        if len(terms) == 1:
+            return terms[0]
+        return sympy.Add(*terms, evaluate=False)
+
+    def _sympystr(self, printer):
+        e = self._printable(printer)
+        if isinstance(e, sympy.Add):
+            return printer._print_Add(e, order="none")
+        return printer._print(e)
+
+    def _latex(self, printer):
+        e = self._printable(printer)
+        if isinstance(e, sympy.Add):
+            return printer._print_Add(e, order="none")
+        return printer._print(e)
+
+    def _repr_latex_(self):
+        return "$\\displaystyle " + sympy.latex(self) + "$"
+
+    def __str__(self):
+        return sympy.sstr(self)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+def _grkey(e):
+    return (sum(e), tuple(-i for i in e))
+
+
+def _add(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        if isinstance(a, float) and isinstance(b, float):
+            return a + b
+        return float(a) + float(b) if _numberish(a) and _numberish(b) else \
+            sympy.sympify(a) + sympy.sympify(b)
+    return a + b
+
+
+def _mul(a, b):
+    if isinstance(a, float) and isinstance(b, float):
+        return a * b
+    if isinstance(a, float) or isinstance(b, float):
+        if _numberish(a) and _numberish(b):
+            return float(a) * float(b)
+        return sympy.sympify(a) * sympy.sympify(b)
+    return a * b
+
+
+def _numberish(c):
+    return isinstance(c, float) or (isinstance(c, sympy.Expr) and c.is_number)
+
+
+def _simplify_coeff(c):
+    if isinstance(c, sympy.Expr) and not c.is_Number:
+        return sympy.expand(c)
+    return c
+
+
+def _by_degree(t, order):
+    out = {}
+    for e, c in t.items():
+        d = sum(e)
+        if d <= order:
+            out.setdefault(d, []).append((e, c))
+    return out
+
+
+def _infer_domain(coeffs):
+    coeffs = list(coeffs)
+    if coeffs and all(isinstance(c, float) for c in coeffs):
+        return "RR"
+    if any(isinstance(c, float) for c in coeffs):
+        return "EX"
+    gens = set()
+    for c in coeffs:
+        if isinstance(c, sympy.Expr) and not c.is_Rational:
+            if c.free_symbols:
+                gens |= c.free_symbols
+            else:
+                gens.add(c)
+    if not gens:
+        return "QQ"
+    if any(isinstance(c, sympy.Expr) and c.has(sympy.Float) for c in coeffs):
+        return "EX"
+    names = sorted(str(g) for g in gens if g.is_Symbol)
+    if len(names) == len(gens):
+        return "QQ[" + ", ".join(names) + "]" if len(names) <= 8 else \
+            "QQ[" + ", ".join(names[:4]) + f", ... ({len(names)} symbols)]"
+    return "EX"
+
+
+def _check_variables(variables):
+    if isinstance(variables, sympy.Symbol):
+        variables = (variables,)
+    variables = tuple(variables)
+    for v in variables:
+        if not isinstance(v, sympy.Symbol):
+            from .errors import InputError
+            raise InputError(f"variables must be sympy Symbols, got {type(v).__name__} {v!r}")
+    if len(set(variables)) != len(variables):
+        from .errors import InputError
+        raise InputError(f"variables must be distinct, got {variables}")
+    return variables
+
+
+def _check_exps(k, n):
+    if not isinstance(k, tuple) or len(k) != n or not all(
+            isinstance(e, numbers.Integral) and not isinstance(e, bool) and e >= 0 for e in k):
+        raise ShapeError(f"expected an exponent tuple of {n} non-negative ints, got {k!r}")
+    return tuple(int(e) for e in k)
+
+
+def _check_order(order):
+    try:
+        import numpy as np
+        if isinstance(order, np.integer):
+            order = int(order)
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order < 0:
+        raise OrderError(f"expected a non-negative integer order, got {order!r}")
+    return int(order)
+
+
+def _check_center(center, n):
+    if center is None:
+        return (S.Zero,) * n
+    center = tuple(c if isinstance(c, float) else sympy.sympify(c) for c in center)
+    if len(center) != n:
+        raise ShapeError(f"expected a center of length {n}, got {len(center)}")
+    return center
+
+
+def _is_exact_number(v):
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (numbers.Integral, Fraction)):
+        return True
+    return isinstance(v, sympy.Expr) and not v.has(sympy.Float)
+
+
+def _flatten_point(X):
+    """(shape, flat values) of a list / tuple / object array, or None."""
+    try:
+        import numpy as np
+        if isinstance(X, np.ndarray):
+            return X.shape, list(X.ravel())
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(X, sympy.MatrixBase):
+        return (X.shape[0],) if X.shape[1] == 1 else X.shape, list(X)
+    if not isinstance(X, (list, tuple)):
+        return None
+    if X and all(isinstance(r, (list, tuple)) for r in X):
+        if len({len(r) for r in X}) != 1:
+            return None
+        return (len(X), len(X[0])), [v for r in X for v in r]
+    return (len(X),), list(X)
