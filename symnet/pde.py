@@ -1,0 +1,53 @@
+"""Hierarchical PDE constraints: generate them from the architecture, check them exactly.
+
+A smooth function computed by a feed-forward composition satisfies algebraic
+PDEs -- polynomial equations in its partial derivatives -- that depend only
+on the architecture (Filom, Farhoodi and Kording, "On PDE characterization of
+smooth hierarchical functions computed by neural networks", Neural
+Computation 33(12), 2021, arXiv:2005.08859; Farhoodi, Filom, Jones and
+Kording, "On functions computed on trees", Neural Computation 2019,
+arXiv:1904.02309).  Together with non-singularity conditions and, for sums
+of ridge functions, an inequality, they characterise the functions the
+architecture computes near a point.
+
+* :class:`Tree`, :class:`Neuron`, :class:`RidgeSum` -- architectures;
+* :func:`pde_constraints` -- the constraints, as :class:`Constraint` objects;
+* :func:`nonsingularity_conditions` -- where the constraints are sufficient;
+* :func:`check_pde` -- exact check of a concrete function (a :class:`PDECheck`);
+* :func:`variety_equations` -- the equations on the coefficients of a
+  polynomial computed by the architecture.
+
+Examples
+--------
+>>> import sympy
+>>> import symnet
+>>> x, y, z, w = sympy.symbols("x y z w")
+>>> t = symnet.Tree("((x,y),(z,w))")
+>>> len(symnet.pde_constraints(t))
+4
+>>> r = symnet.check_pde(sympy.exp(x*y) * sympy.sin(z + w) + x*y, t)
+>>> r.satisfied, r.representable
+(True, True)
+>>> sorted(map(str, r.decomposition))
+['(x, y)', '(z, w)']
+"""
+
+from .pde_arch import Neuron, RidgeSum, Tree
+from .pde_check import PDECheck, Witness, check_pde
+from .pde_constraints import (Condition, Constraint, generic_polynomial, nonsingularity_conditions,
+                              pde_constraints, variety_equations)
+
+__all__ = [
+    "Tree",
+    "Neuron",
+    "RidgeSum",
+    "Constraint",
+    "Condition",
+    "pde_constraints",
+    "nonsingularity_conditions",
+    "check_pde",
+    "PDECheck",
+    "Witness",
+    "variety_equations",
+    "generic_polynomial",
+]
