@@ -168,6 +168,7 @@ class _PointValues:
         self.dps = dps
         self._exact = {}
         self._approx = {}
+        self.loose = set()   # multi-indices whose digits are not guaranteed
 
     def exact(self, alpha):
         got = self._exact.get(alpha)
@@ -184,9 +185,38 @@ class _PointValues:
     def approx(self, alpha):
         got = self._approx.get(alpha)
         if got is None:
-            got = to_mp(self.exact(alpha), self.dps)
+            got, guaranteed = to_mp(self.exact(alpha), self.dps, strict=True)
+            if not guaranteed:
+                self.loose.add(alpha)
             self._approx[alpha] = got
         return got
+
+
+def _confirm_nonzero(pv, matrix):
+    """Is ``det`` of the derivatives in ``matrix`` provably nonzero at the point?
+
+    Returns ``(proven, exact_value, approximate_value)``.  Rational entries
+    are decided exactly; otherwise every entry is known to ``pv.dps``
+    correct digits, and the determinant must exceed a rigorous bound on the
+    error those digits can cause (``k * eps * prod of row 1-norms``);
+    failing that, the exact determinant goes through ``evalf(strict=True)``.
+    """
+    exact = [[pv.exact(a) for a in row] for row in matrix]
+    d_exact = _det(exact)
+    if all(v.is_Rational for row in exact for v in row):
+        return d_exact != 0, d_exact, d_exact
+    approx = [[pv.approx(a) for a in row] for row in matrix]
+    with mpmath.workdps(pv.dps + 20):
+        d = _det(approx)
+        if not any(a in pv.loose for row in matrix for a in row):
+            bound = mpmath.mpf(1)
+            for row in approx:
+                bound *= sum(abs(v) for v in row)
+            eps = mpmath.mpf(10) ** -(pv.dps - 3)
+            err = (3 * len(matrix) * eps + mpmath.mpf(10) ** -pv.dps) * bound
+            if abs(d) > err:
+                return True, d_exact, d
+    return is_clearly_nonzero(d_exact) is True, d_exact, d
 
 
 def _random_value(rng, positive):
@@ -315,24 +345,39 @@ class Witness:
     True
     """
 
-    __slots__ = ("constraint", "point", "value")
+    __slots__ = ("constraint", "point", "value", "_approx")
 
-    def __init__(self, constraint, point, value):
+    def __init__(self, constraint, point, value, approx=None):
         self.constraint = constraint
         self.point = point
         self.value = value
+        self._approx = approx
 
     @property
     def value_n(self):
         """The value as a 15-digit Float."""
-        return self.value.evalf(15)
+        if self.value.is_Rational or self._approx is None:
+            return self.value.evalf(15)
+        with mpmath.workdps(15):
+            a = self._approx
+            if isinstance(a, mpmath.mpc):
+                return sympy.Float(a.real, 15) + sympy.I * sympy.Float(a.imag, 15)
+            return sympy.Float(a, 15)
+
+    def _short(self):
+        """The exact value when it is short, else None."""
+        return self.value if self.value.is_Rational or sympy.count_ops(self.value) <= 12 else None
 
     def __str__(self):
         lhs = str(self.constraint)
         lhs = lhs[:-4] if lhs.endswith(" = 0") else lhs
-        val = sympy.sstr(self.value)
-        if not self.value.is_Rational:
-            val += f" = {sympy.sstr(self.value_n)}"
+        short = self._short()
+        if short is None:
+            val = f"{sympy.sstr(self.value_n)} (approximately; the exact value is in .value)"
+        elif short.is_Rational:
+            val = sympy.sstr(short)
+        else:
+            val = f"{sympy.sstr(short)} = {sympy.sstr(self.value_n)}"
         return f"{lhs} = {val} != 0 at {_fmt_point(self.point)}"
 
     __repr__ = __str__
@@ -340,7 +385,9 @@ class Witness:
     def _repr_latex_(self):
         lhs = sympy.latex(self.constraint)
         lhs = lhs[:-4] if lhs.endswith(" = 0") else lhs
-        return f"${lhs} = {sympy.latex(self.value)} \\neq 0$ at ${_latex_point(self.point)}$"
+        short = self._short()
+        val = sympy.latex(short) if short is not None else r"\approx " + sympy.latex(self.value_n)
+        return f"${lhs} = {val} \\neq 0$ at ${_latex_point(self.point)}$"
 
 
 class PDECheck:
@@ -466,7 +513,9 @@ class PDECheck:
             w = self.witness
             lhs = sympy.latex(w.constraint)
             lhs = lhs[:-4] if lhs.endswith(" = 0") else lhs
-            rows.append(text("constraints: violated; witness: ") + f"{lhs} = {sympy.latex(w.value)} \\neq 0"
+            short = w._short()
+            val = sympy.latex(short) if short is not None else r"\approx " + sympy.latex(w.value_n)
+            rows.append(text("constraints: violated; witness: ") + f"{lhs} = {val} \\neq 0"
                         + text(" at ") + _latex_point(w.point))
         else:
             rows.append(text("constraints: undecided: " + self.reason))
@@ -502,9 +551,9 @@ def _probe(constraints, status, points):
             if rel <= _REL_ZERO:
                 continue
             if witness is None:
-                exact = c.evaluate(pv.exact)
-                if is_clearly_nonzero(exact):
-                    witness = Witness(c, dict(pv.user_point), exact)
+                proven, exact, approx = _confirm_nonzero(pv, c.multi_indices)
+                if proven:
+                    witness = Witness(c, dict(pv.user_point), exact, approx)
                     status[idx] = "violated"
                     break
                 continue
@@ -678,7 +727,9 @@ def _gradient_status(pv, alphas):
         return None
     order = sorted(range(len(alphas)), key=lambda i: -abs(approx[i]))
     for i in order:
-        if approx[i] != 0 and is_clearly_nonzero(pv.exact(alphas[i])):
+        if approx[i] == 0:
+            continue
+        if alphas[i] not in pv.loose or is_clearly_nonzero(pv.exact(alphas[i])):
             return True
     if all(is_exactly_zero(pv.exact(a), 1.0) for a in alphas):
         return False
@@ -707,8 +758,7 @@ def _rank_status(m, pv):
     candidates.sort(key=lambda t: -t[0])
     for rel, combo, cols in candidates[:5]:
         if rel > _REL_ZERO:
-            exact_minor = _det([[exact[i][b] for b in cols] for i in combo])
-            if is_clearly_nonzero(exact_minor):
+            if _confirm_nonzero(pv, [[mat[i][b] for b in cols] for i in combo])[0]:
                 return True
     if all(rel <= _REL_ZERO for rel, _, _ in candidates):
         deadline = time.monotonic() + 5.0
@@ -901,10 +951,6 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
     conditions = nonsingularity_conditions(arch)
     ctx = _Context(expr, inputs, params, seed)
     status = ["unproven"] * len(constraints)
-    needed = set(ctx.first_order())
-    for c in constraints:
-        for row in c.multi_indices:
-            needed.update(row)
 
     # --- points -------------------------------------------------------------
     points = []
@@ -926,9 +972,9 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
             p0 = None
         if p0 is not None:
             points.append(p0)
-        randoms = ctx.random_points(2, needed)
+        randoms = ctx.random_points(1, ctx.first_order())
     else:
-        randoms = ctx.random_points(3, needed)
+        randoms = ctx.random_points(2, ctx.first_order())
         if randoms:
             p0 = randoms[0]
     points.extend(randoms)
@@ -954,9 +1000,8 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
         else:
             _prove_all(ctx, constraints, status, timeout)
         if "unproven" in status and ctx.numeric:
-            extra = ctx.random_points(3, needed, dps=_DPS_HIGH)
-            if p0 is not None and not extra:
-                extra = []
+            extra = ctx.random_points(2, ctx.first_order())
+            extra += ctx.random_points(2, ctx.first_order(), dps=_DPS_HIGH)
             witness = _probe(constraints, status, extra)
             points.extend(extra)
     if witness is not None:

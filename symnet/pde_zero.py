@@ -183,6 +183,9 @@ def _has_piecewise_like(expr):
 def _steps(expr):
     """Exact proof steps, cheapest first; each returns True when it proves ``expr == 0``."""
 
+    def formal():
+        return formal_zero(expr) is True
+
     def expanded():
         return sympy.expand(expr) == 0
 
@@ -209,7 +212,7 @@ def _steps(expr):
     def simplified():
         return sympy.simplify(expr) == 0
 
-    return [("expand", expanded), ("cancel", rational), ("exp", exponential),
+    return [("formal", formal), ("expand", expanded), ("cancel", rational), ("exp", exponential),
             ("piecewise_fold", piecewise), ("simplify", simplified)]
 
 
@@ -241,6 +244,139 @@ def prove_zero(expr, seconds=5.0):
 
 
 # ---------------------------------------------------------------------------
+# formal polynomial identities (python-flint)
+# ---------------------------------------------------------------------------
+class TooBig(Exception):
+    """A formal expansion would exceed the size limit."""
+
+
+def _split_pow(node):
+    """``(base, kind, power)`` for a Pow handled formally, else None."""
+    b, e = node.args
+    if e.is_Integer:
+        return (b, "pos", int(e)) if e > 0 else (b, "inv", -int(e))
+    if e.is_Rational:
+        p, q = int(e.p), int(e.q)
+        return (b, ("root", q), p) if p > 0 else (b, ("invroot", q), -p)
+    return None
+
+
+class FormalRing:
+    """Expressions as polynomials over QQ in formal generators.
+
+    Every atom that is not a rational number, a sum, a product or an integer
+    power -- symbols, function applications, ``1/b``, ``b**(1/q)``,
+    constants such as ``pi`` -- becomes an independent indeterminate.  If
+    the image of an expression is the zero polynomial, the expression is
+    identically zero (substituting the atoms back cannot make a zero
+    polynomial nonzero); the converse does not hold, so a nonzero image
+    proves nothing.  The chain rule produces exactly such formal identities
+    for the PDE constraints of compositions, and python-flint multiplies the
+    polynomials fast.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde_zero import FormalRing
+    >>> x, y = sympy.symbols("x y")
+    >>> t, d = sympy.tanh(x*y), x + sympy.sin(y)
+    >>> a, b = t + 1/d, t**2 + 2*t/d + d**-2
+    >>> ring = FormalRing([a, b])
+    >>> (ring(a) ** 2 - ring(b)).is_zero()
+    True
+    """
+
+    def __init__(self, exprs, max_terms=300_000):
+        import flint
+
+        self.max_terms = max_terms
+        self._keys = {}
+        seen = set()
+        for e in exprs:
+            self._collect(sympy.sympify(e), seen)
+        names = tuple(f"g{i}" for i in range(max(1, len(self._keys))))
+        self._ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
+        self._gens = self._ctx.gens()
+        self._memo = {}
+        self._fmpq = flint.fmpq
+
+    def _key(self, key):
+        if key not in self._keys:
+            self._keys[key] = len(self._keys)
+
+    def _collect(self, node, seen):
+        stack = [node]
+        while stack:
+            e = stack.pop()
+            if e in seen:
+                continue
+            seen.add(e)
+            if e.is_Rational:
+                continue
+            if e.is_Add or e.is_Mul:
+                stack.extend(e.args)
+                continue
+            if e.is_Pow:
+                sp = _split_pow(e)
+                if sp is not None:
+                    b, kind, _ = sp
+                    if kind == "pos":
+                        stack.append(b)
+                    else:
+                        self._key((kind, b))
+                    continue
+            self._key(e)
+
+    def _check(self, n):
+        if n > self.max_terms:
+            raise TooBig(n)
+
+    def __call__(self, expr):
+        """The image of ``expr`` (an ``fmpq_mpoly``); raises TooBig or KeyError."""
+        expr = sympy.sympify(expr)
+        got = self._memo.get(expr)
+        if got is not None:
+            return got
+        if expr.is_Rational:
+            out = self._ctx.from_dict({(0,) * len(self._gens): self._fmpq(int(expr.p), int(expr.q))})
+        elif expr.is_Add:
+            out = None
+            for a in expr.args:
+                t = self(a)
+                out = t if out is None else out + t
+                self._check(len(out))
+        elif expr.is_Mul:
+            out = None
+            for a in expr.args:
+                t = self(a)
+                if out is None:
+                    out = t
+                else:
+                    self._check(len(out) * len(t))
+                    out = out * t
+        else:
+            sp = _split_pow(expr) if expr.is_Pow else None
+            if sp is not None:
+                b, kind, k = sp
+                base = self(b) if kind == "pos" else self._gens[self._keys[(kind, b)]]
+                if len(base) > 1:
+                    self._check(len(base) ** min(k, 8))
+                out = base ** k
+            else:
+                out = self._gens[self._keys[expr]]
+        self._memo[expr] = out
+        return out
+
+
+def formal_zero(expr, max_terms=300_000):
+    """True if ``expr`` is zero as a formal polynomial in its atoms, else None."""
+    try:
+        return True if FormalRing([expr], max_terms)(expr).is_zero() else None
+    except (TooBig, KeyError, RecursionError):
+        return None
+
+
+# ---------------------------------------------------------------------------
 # numeric probes
 # ---------------------------------------------------------------------------
 class BadPoint(Exception):
@@ -251,14 +387,33 @@ class NotNumeric(Exception):
     """The expression cannot be evaluated to a number (undefined functions...)."""
 
 
-def to_mp(value, dps):
-    """An exact sympy number as an mpmath ``mpf``/``mpc`` at ``dps`` digits."""
+def to_mp(value, dps, strict=False):
+    """An exact sympy number as an mpmath ``mpf``/``mpc`` at ``dps`` digits.
+
+    Returns ``(approximation, guaranteed)``: ``guaranteed`` is True when all
+    ``dps`` digits are known to be correct (rationals, or sympy's
+    ``evalf(strict=True)`` succeeded).  With ``strict=False`` no guarantee
+    is sought (faster, for probes only).
+    """
     if value.is_Rational:
         with mpmath.workdps(dps):
-            return mpmath.mpf(int(value.p)) / int(value.q)
+            return mpmath.mpf(int(value.p)) / int(value.q), True
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         raise BadPoint(str(value))
-    num = value.evalf(dps)
+    guaranteed = False
+    if strict:
+        try:
+            num = value.evalf(dps, strict=True)
+            guaranteed = True
+        except PrecisionExhausted:
+            num = value.evalf(dps)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise NotNumeric(str(exc)) from None
+    else:
+        try:
+            num = value.evalf(dps)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise NotNumeric(str(exc)) from None
     if not num.is_number:
         raise NotNumeric(str(value))
     if num.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
@@ -268,7 +423,7 @@ def to_mp(value, dps):
         with mpmath.workdps(dps):
             re_mp = mpmath.mpf(sympy.Float(re, dps)) if re != 0 else mpmath.mpf(0)
             im_mp = mpmath.mpf(sympy.Float(im, dps)) if im != 0 else mpmath.mpf(0)
-            return re_mp if im_mp == 0 else mpmath.mpc(re_mp, im_mp)
+            return (re_mp if im_mp == 0 else mpmath.mpc(re_mp, im_mp)), guaranteed
     except (TypeError, ValueError):
         raise NotNumeric(str(value)) from None
 
