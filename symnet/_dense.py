@@ -17,9 +17,6 @@ from ._monomials import basis as _basis
 
 __all__ = []
 
-_CHUNK = 1 << 15
-
-
 class Graded:
     """An array of polynomials with the degrees that may be nonzero."""
 
@@ -65,24 +62,28 @@ def mul(B, X, Y, same=False):
                 continue
             B2 = Bv[B.block(d2)]
             Cd = C[B.block(d)]
-            if same and d1 == d2:
-                T = B.product_table(d1, d1)
-                diag = T[np.arange(T.shape[0]), np.arange(T.shape[0])]
-                Cd[diag] += A1 * A1
-                factor = 2.0
-                plans = B.reduction(d1, d1, symmetric=True, chunk_rows=_CHUNK)
-            else:
-                factor = 2.0 if same else 1.0
-                plans = B.reduction(d1, d2, chunk_rows=_CHUNK)
-            for i1, i2, starts, outs in plans:
-                if len(i1) == 0:
-                    continue
-                prod = A1[i1]
-                prod *= B2[i2]
-                s = np.add.reduceat(prod, starts, axis=0)
-                if factor != 1.0:
-                    s *= factor
-                Cd[outs] += s
+            sym = same and d1 == d2
+            slots, outs, diag = B.gather_plan(d1, d2, symmetric=sym)
+            if slots:
+                i1, i2 = slots[0]
+                acc = np.take(A1, i1, axis=0)
+                acc *= np.take(B2, i2, axis=0)
+                if len(slots) > 1:
+                    b1 = np.empty_like(acc)
+                    b2 = np.empty_like(acc)
+                    for i1, i2 in slots[1:]:
+                        m = len(i1)
+                        t1, t2 = b1[:m], b2[:m]
+                        np.take(A1, i1, axis=0, out=t1)
+                        np.take(B2, i2, axis=0, out=t2)
+                        t1 *= t2
+                        acc[:m] += t1
+                if same:
+                    acc *= 2.0
+                Cd[outs] += acc
+            if sym:
+                sq, roots = diag
+                Cd[sq] += A1[roots] * A1[roots]
     return Graded(C, lo, hi)
 
 
@@ -126,7 +127,7 @@ def series_D(g, c0, K):
 def apply_activation(B, Z, Dfun, K):
     """h = sum_k D_k(c0) v^k for every column of Z (no identity columns here)."""
     c0 = Z[0].copy()
-    V = Z.copy()
+    V = Z
     V[0] = 0.0
     lo, hi = _degrees_present(B, V)
     D = Dfun(c0)  # (K + 1, width)
@@ -139,42 +140,57 @@ def apply_activation(B, Z, Dfun, K):
     for k in range(1, Kmax + 1):
         if P[k] is None or not np.any(D[k]):
             continue
-        H += P[k].a * D[k]
+        r = B.offsets[P[k].lo]
+        H[r:] += P[k].a[r:] * D[k]
     return H
 
 
 def run(net, order, stage_D, dtype=float):
     """Expand every output of ``net``: returns ``(basis, coeffs)`` with coeffs (size, n_out).
 
-    ``stage_D(stage, mask, c0, K)`` returns the (K+1, width) D matrix of
-    the non-identity neurons of a stage (``mask``) at their constants c0.
+    ``stage_D(stage, mask)`` returns ``(Dfun, K)``: ``Dfun(c0)`` gives the
+    (K+1, width) matrix of the non-identity neurons of a stage (``mask``)
+    at their constant terms c0.
     """
     n = net.n_inputs
     B = _basis(n, order)
-    total = n + len(net.neurons)
-    Hall = np.zeros((B.size, total), dtype=dtype)
-    if order >= 1:
-        Hall[B.offsets[1] + np.arange(n), np.arange(n)] = 1.0
-    col = n
-    for stage in net.stages():
+    # where every node lives: (block, column); block 0 is the inputs
+    where = [(0, j) for j in range(n)]
+    blocks = [None]  # the input block is never materialised
+    for stage, (W, b) in zip(net.stages(), net._float_arrays()):
         width = len(stage.nodes)
-        src = np.asarray(stage.sources, dtype=np.intp)
-        W = np.asarray(stage.weights, dtype=dtype)
-        b = np.asarray(stage.biases, dtype=dtype)
-        if len(src) and src[-1] - src[0] + 1 == len(src):
-            Hs = Hall[:, src[0]:src[-1] + 1]
-        else:
-            Hs = Hall[:, src]
-        Z = Hs @ W.T if len(src) else np.zeros((B.size, width), dtype=dtype)
+        Z = np.zeros((B.size, width), dtype=dtype)
+        loc = [where[p] for p in stage.sources]
+        inp = [k for k, (blk, _) in enumerate(loc) if blk == 0]
+        if inp and order >= 1:
+            rows = B.offsets[1] + np.array([loc[k][1] for k in inp])
+            Z[rows] += W[:, inp].T
+        rest = [k for k, (blk, _) in enumerate(loc) if blk != 0]
+        if rest:
+            blk_ids = {loc[k][0] for k in rest}
+            if len(blk_ids) == 1 and len(rest) == blocks[next(iter(blk_ids))].shape[1] and \
+                    [loc[k][1] for k in rest] == list(range(len(rest))):
+                Hs = blocks[next(iter(blk_ids))]
+            else:
+                Hs = np.stack([blocks[loc[k][0]][:, loc[k][1]] for k in rest], axis=1)
+            Z += Hs @ W[:, rest].T
         Z[0] += b
         ident = np.array([a.name == "identity" for a in stage.activations])
-        out = Hall[:, col:col + width]
         if ident.all():
-            out[...] = Z
+            out = Z
+        elif not ident.any():
+            Dfun, K = stage_D(stage, ~ident)
+            out = apply_activation(B, Z, Dfun, K)
         else:
+            out = Z.copy()
             nonid = ~ident
-            out[:, ident] = Z[:, ident]
             Dfun, K = stage_D(stage, nonid)
-            out[:, nonid] = apply_activation(B, Z[:, nonid], Dfun, K)
-        col += width
-    return B, Hall[:, net._output_positions()]
+            out[:, nonid] = apply_activation(B, np.ascontiguousarray(Z[:, nonid]), Dfun, K)
+        bi = len(blocks)
+        blocks.append(out)
+        where.extend((bi, i) for i in range(width))
+    outs = []
+    for p in net._output_positions():
+        blk, c = where[p]
+        outs.append(blocks[blk][:, c])
+    return B, np.stack(outs, axis=1)

@@ -97,51 +97,49 @@ class MonomialBasis:
                 self._tables[key] = self.rank(M).reshape(na, nb)
         return self._tables[key]
 
-    def reduction(self, d1, d2, symmetric=False, chunk_rows=1 << 20):
-        """Pairs of a block sorted by product, as gather/reduce plans.
+    def gather_plan(self, d1, d2, symmetric=False):
+        """Pairs of the block ``(d1, d2)`` laid out by product, for gather-only products.
 
-        Returns a list of chunks ``(i1, i2, starts, out)``: the products
-        ``A[i1] * B[i2]`` summed by ``np.add.reduceat(..., starts)`` land on
-        the ranks ``out`` of degree ``d1 + d2``.  With ``symmetric`` (and
-        ``d1 == d2``) only pairs ``i1 < i2`` are kept (the caller doubles
-        them and adds the squares).
+        Returns ``(slots, outs, diag)``.  ``outs`` lists the ranks (in degree
+        ``d1 + d2``) that receive a pair, most factorisations first;
+        ``slots[s] = (i1, i2)`` lists one factorisation of each of the first
+        ``len(i1)`` of them, so ``acc[:m] += A[i1] * B[i2]`` over the slots
+        and ``C[outs] += acc`` compute the block with contiguous writes and a
+        single scatter.  With ``symmetric`` (``d1 == d2``) only pairs
+        ``i1 < i2`` are listed and ``diag`` holds ``(square ranks, roots)``.
         """
-        key = (d1, d2, symmetric, chunk_rows)
+        key = (d1, d2, symmetric)
         if key not in self._sym:
             T = self.product_table(d1, d2)
+            n1, n2 = T.shape
+            diag = None
             if symmetric:
-                i1, i2 = np.triu_indices(T.shape[0], k=1)
+                i1, i2 = np.triu_indices(n1, k=1)
                 flat = T[i1, i2]
+                roots = np.arange(n1)
+                diag = (T[roots, roots], roots)
             else:
                 flat = T.ravel()
-                i1 = i2 = None
-            if flat.size == 0:
-                self._sym[key] = []
-                return []
-            perm = np.argsort(flat, kind="stable")
-            sflat = flat[perm]
-            if symmetric:
-                i1, i2 = i1[perm], i2[perm]
-            else:
-                i1, i2 = np.divmod(perm, T.shape[1])
-            i1 = i1.astype(np.intp)
-            i2 = i2.astype(np.intp)
-            change = np.flatnonzero(np.diff(sflat)) + 1
-            starts = np.concatenate([[0], change]).astype(np.intp)
-            outs = sflat[starts]
-            chunks = []
-            # split at segment boundaries so that no chunk exceeds chunk_rows pairs
-            s = 0
-            nseg = len(starts)
-            while s < nseg:
-                lo = starts[s]
-                limit = lo + chunk_rows
-                e = int(np.searchsorted(starts, limit, side="right"))
-                e = max(e, s + 1)
-                hi = starts[e] if e < nseg else len(sflat)
-                chunks.append((i1[lo:hi], i2[lo:hi], (starts[s:e] - lo), outs[s:e]))
-                s = e
-            self._sym[key] = chunks
+                i1, i2 = np.divmod(np.arange(flat.size), n2)
+            nd = self.counts[d1 + d2]
+            slots = []
+            outs = np.zeros(0, dtype=np.intp)
+            if flat.size:
+                counts = np.bincount(flat, minlength=nd)
+                outs = np.argsort(-counts, kind="stable")
+                outs = outs[counts[outs] > 0]
+                pos = np.empty(nd, dtype=np.intp)
+                pos[outs] = np.arange(len(outs))
+                p = pos[flat]
+                perm = np.argsort(p, kind="stable")
+                sp = p[perm]
+                first = np.searchsorted(sp, np.arange(len(outs)))
+                slot = np.arange(sp.size) - first[sp]
+                for s in range(int(counts.max())):
+                    sel = perm[slot == s]
+                    # sel is ordered by output position: 0, 1, ..., m-1
+                    slots.append((i1[sel].astype(np.intp), i2[sel].astype(np.intp)))
+            self._sym[key] = (slots, outs.astype(np.intp), diag)
         return self._sym[key]
 
     def npairs(self, d1, d2, symmetric=False):

@@ -243,6 +243,7 @@ class Network:
         self._neurons = tuple(neurons)
         self._stages = None
         self._names = None
+        self._cache = {}
 
     # -- constructors ------------------------------------------------------
     @classmethod
@@ -498,16 +499,31 @@ class Network:
     @property
     def free_symbols(self):
         """Symbols appearing in weights or biases (not the inputs)."""
-        out = set()
-        for w in self.parameters():
-            if isinstance(w, sympy.Basic):
-                out |= w.free_symbols
-        return out
+        if "free_symbols" not in self._cache:
+            out = set()
+            for w in self.parameters():
+                if isinstance(w, sympy.Basic):
+                    out |= w.free_symbols
+            self._cache["free_symbols"] = frozenset(out)
+        return set(self._cache["free_symbols"])
 
     @property
     def has_floats(self):
         """True when any weight or bias is a float."""
-        return any(_is_float(w) for w in self.parameters())
+        if "has_floats" not in self._cache:
+            self._cache["has_floats"] = any(_is_float(w) for w in self.parameters())
+        return self._cache["has_floats"]
+
+    def _float_arrays(self):
+        """(W, b) float64 arrays per stage, cached (internal)."""
+        if "float_arrays" not in self._cache:
+            import numpy as np
+            self._cache["float_arrays"] = [
+                (np.array([[float(w) for w in row] for row in s.weights], dtype=float)
+                 .reshape(len(s.nodes), len(s.sources)),
+                 np.array([float(v) for v in s.biases], dtype=float))
+                for s in self.stages()]
+        return self._cache["float_arrays"]
 
     @property
     def is_symbolic(self):
@@ -566,9 +582,7 @@ class Network:
             raise ShapeError(f"expected points of shape (n_samples, {self.n_inputs}), "
                              f"got {np.shape(x)}")
         cols = [X[:, j] for j in range(self.n_inputs)]
-        for s in self.stages():
-            W = np.array([[float(w) for w in row] for row in s.weights], dtype=float)
-            b = np.array([float(v) for v in s.biases], dtype=float)
+        for s, (W, b) in zip(self.stages(), self._float_arrays()):
             H = np.stack([cols[p] for p in s.sources], axis=1) if s.sources else \
                 np.zeros((X.shape[0], 0))
             Z = H @ W.T + b

@@ -1,0 +1,1 @@
+"""Benchmarks for symnet (run ``python -m bench``); never imported by the package."""

@@ -1,0 +1,48 @@
+"""Run the benchmarks and print tables.
+
+    python -m bench                 # expansion table (W2-W5, 10 inputs Q=5,6,7)
+    python -m bench expand --quick  # skip the slow references
+    python -m bench pde             # PDE constraint checks
+    python -m bench all
+
+Timings are medians on one core (BLAS threads pinned to 1 before numpy is
+imported).  References run in a subprocess and are cut off after
+``--timeout`` seconds (60 by default).
+"""
+
+import os
+
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", nargs="?", default="expand",
+                    choices=["expand", "pde", "bounds", "all"])
+    ap.add_argument("--quick", action="store_true", help="skip the slow references")
+    ap.add_argument("--timeout", type=float, default=60.0,
+                    help="seconds before a reference is cut off (default 60)")
+    ap.add_argument("--repeat", type=int, default=5, help="repeats per timing (median)")
+    args = ap.parse_args(argv)
+    if args.what in ("expand", "all"):
+        from .expand_bench import run
+        run(quick=args.quick, timeout=args.timeout, repeat=args.repeat)
+    if args.what in ("pde", "all"):
+        import runpy
+        runpy.run_path(os.path.join(os.path.dirname(__file__), "bench_pde.py"),
+                       run_name="__main__")
+    if args.what in ("bounds", "all"):
+        path = os.path.join(os.path.dirname(__file__), "bench_bounds.py")
+        if os.path.exists(path):
+            import runpy
+            runpy.run_path(path, run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

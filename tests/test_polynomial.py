@@ -1,0 +1,141 @@
+"""Tests of symnet.Polynomial."""
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sympy import Rational as R
+
+from symnet import Network, Polynomial, expand
+from symnet.errors import OrderError, ShapeError, SymnetError
+
+x, y = sympy.symbols("x y")
+
+
+def test_construct_from_expr_and_dict():
+    p = Polynomial(1 + x - x * y / 2 + y**3, (x, y), order=2)
+    assert p.terms() == {(0, 0): 1, (1, 0): 1, (1, 1): R(-1, 2)}
+    assert p.order == 2 and p.degree == 2 and p.nterms == 3 and p.domain == "QQ"
+    q = Polynomial({(0, 0): 1, (1, 0): 1, (1, 1): R(-1, 2), (0, 3): 5}, (x, y), order=2)
+    assert p == q
+    assert Polynomial({}, (x,), 3).degree == -sympy.oo
+
+
+def test_coeff():
+    p = Polynomial(3 * x**2 * y + 1, (x, y))
+    assert p.coeff(x**2 * y) == 3 and p.coeff((2, 1)) == 3 and p.coeff(x * y) == 0
+    with pytest.raises(OrderError, match="truncated at order 3"):
+        p.coeff(x**4)
+    with pytest.raises(SymnetError, match="monomial"):
+        p.coeff(2 * x)
+    with pytest.raises(ShapeError):
+        p.coeff((1, 2, 3))
+
+
+def test_homogeneous_and_truncate():
+    p = Polynomial(1 + x + x * y + y**2 + x**3, (x, y))
+    assert p.homogeneous(2).as_expr() == x * y + y**2
+    assert p.truncate(1).as_expr() == 1 + x
+    with pytest.raises(OrderError):
+        p.homogeneous(4)
+
+
+def test_arithmetic_truncates_at_smaller_order():
+    p = Polynomial(1 + x + y**2, (x, y), order=2)
+    q = Polynomial(1 - x + x**3, (x, y), order=3)
+    assert (p + q).order == 2 and (p + q).as_expr() == 2 + y**2
+    prod = p * q
+    assert prod.order == 2
+    assert prod.as_expr() == 1 - x**2 + y**2
+    assert (p - p).nterms == 0
+    assert (2 * p).coeff((0, 2)) == 2 and (p + 1).coeff((0, 0)) == 2
+    assert (p**2).as_expr() == sympy.expand(1 + 2 * x + x**2 + 2 * y**2)
+
+
+@st.composite
+def polys(draw):
+    terms = draw(st.dictionaries(st.tuples(st.integers(0, 3), st.integers(0, 3)),
+                                 st.fractions(max_denominator=5, min_value=-3, max_value=3),
+                                 max_size=6))
+    return Polynomial(terms, (x, y), order=draw(st.integers(0, 4)))
+
+
+def _trunc(e, order):
+    P = sympy.Poly(e, x, y)
+    return sum(c * x**i * y**j for (i, j), c in P.terms() if i + j <= order)
+
+
+@given(polys(), polys())
+@settings(max_examples=30)
+def test_ring_laws_against_sympy(p, q):
+    o = min(p.order, q.order)
+    assert sympy.expand((p * q).as_expr() - _trunc(sympy.expand(p.as_expr() * q.as_expr()), o)) == 0
+    assert sympy.expand((p + q).as_expr() - _trunc(p.as_expr() + q.as_expr(), o)) == 0
+    assert p * q == q * p and p + q == q + p
+
+
+def test_evaluation_float_and_exact():
+    p = Polynomial(x**2 + y / 2, (x, y))
+    assert p([1, 1]) == R(3, 2)
+    assert p([[1, 1], [2, 0]]) == [R(3, 2), 4]
+    np.testing.assert_allclose(p(np.array([[1.0, 1.0], [2.0, 0.0]])), [1.5, 4.0])
+    assert p(np.array([2.0, 2.0])) == 5.0
+    with pytest.raises(ShapeError):
+        p(np.ones((3, 3)))
+
+
+def test_float_polynomial_from_engine_evaluates_like_terms():
+    rng = np.random.RandomState(1)
+    net = Network.dense([rng.randn(6, 4), rng.randn(1, 6)], [np.zeros(6), [0.1]])
+    p = expand(net, 4)
+    X = rng.randn(50, 4) * 0.3
+    terms = p.terms()
+    direct = np.array([sum(c * np.prod(xx ** np.array(e)) for e, c in terms.items()) for xx in X])
+    np.testing.assert_allclose(p(X), direct, rtol=1e-12, atol=1e-12)
+    # with zero hidden biases, series mode is the Taylor polynomial at 0:
+    # the error is O(|x|^5)
+    err1 = np.max(np.abs(p(X * 0.1) - net(X * 0.1)[:, 0]))
+    err2 = np.max(np.abs(p(X * 0.05) - net(X * 0.05)[:, 0]))
+    assert err1 < 1e-3 and err2 < err1 / 16
+
+
+def test_center():
+    p = Polynomial({(2,): 3}, [x], center=[1])
+    assert p.as_expr() == 3 * (x - 1) ** 2
+    assert p([2]) == 3
+    assert p(np.array([[3.0]]))[0] == 12.0
+    assert p.center == (1,)
+    with pytest.raises(SymnetError, match="different points"):
+        p + Polynomial({(2,): 3}, [x])
+
+
+def test_printing_ascending_and_configurable():
+    p = Polynomial(x**3 - x * y + 2 + y / 3, (x, y), order=3)
+    assert str(p) == "2 + y/3 - x*y + x**3 + O(|(x, y)|**4)"
+    tex = sympy.latex(p)
+    assert tex.startswith("2 + \\frac{y}{3} - x y + x^{3}")
+    assert "\\lVert" in tex
+    desc = sympy.sstr(p, order="grlex")
+    assert desc.startswith("x**3")
+    assert p._repr_latex_().startswith("$\\displaystyle 2")
+    q = Polynomial({(1,): 1}, [x], center=[2])
+    assert str(q) == "(x - 2) + O(|x - 2|**2)"
+
+
+def test_float_printing():
+    net = Network.dense([[[0.5]]], activations=["tanh"])
+    s = str(expand(net, 3))
+    assert s.startswith("0.5*x1 - 0.0416666666666667*x1**3")
+
+
+def test_bad_construction():
+    with pytest.raises(OrderError):
+        Polynomial(x, (x,), order=-1)
+    with pytest.raises(SymnetError):
+        Polynomial(sympy.sin(x), (x,))
+    with pytest.raises(ShapeError):
+        Polynomial({(1, 2): 1}, (x,))
+    from symnet.errors import InputError
+    with pytest.raises(InputError):
+        Polynomial(x, ("x",))
