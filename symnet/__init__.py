@@ -25,6 +25,16 @@ from . import expand as _expand_module
 from .expand import *  # noqa: F401,F403
 from . import pde
 from .pde import *  # noqa: F401,F403
+from . import bounds
+from .bounds import *  # noqa: F401,F403
+from . import io
+from .io import *  # noqa: F401,F403
+from . import torchio
+from .torchio import *  # noqa: F401,F403
+from . import latex as _latex_module
+from .latex import *  # noqa: F401,F403
+from . import plot
+from .plot import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -35,4 +45,9 @@ __all__ = (
     + network.__all__
     + _expand_module.__all__
     + pde.__all__
+    + bounds.__all__
+    + io.__all__
+    + torchio.__all__
+    + _latex_module.__all__
+    + plot.__all__
 )
