@@ -579,18 +579,48 @@ class RidgeSum:
         return "$" + sympy.latex(self) + "$"
 
 
+def _network_architecture(net):
+    """The PDE architecture of a symnet Network: a single neuron, or one hidden layer
+    with a linear output on two inputs (a ridge sum).  Anything deeper is not supported yet."""
+    deeper = NotSupportedError(
+        "PDE constraints are supported for a single neuron and for one hidden layer with a "
+        "linear (identity) output on two inputs; constraints of deeper neuron networks are "
+        f"not supported yet (got {net!r})"
+    )
+    try:
+        stages = net.stages()
+        G = net.graph
+        inputs = tuple(net.inputs)
+        outputs = tuple(net.outputs)
+    except Exception:  # an unexpected Network-like object
+        raise deeper from None
+    if len(outputs) != 1:
+        raise NotSupportedError(f"PDE constraints need a network with one output; got {len(outputs)} outputs")
+    if len(stages) == 1 and len(stages[0].nodes) == 1:
+        return Neuron(inputs)
+    if len(stages) != 2 or len(stages[1].nodes) != 1:
+        raise deeper
+    out = stages[1].nodes[0]
+    if getattr(stages[1].activations[0], "name", None) != "identity":
+        raise deeper
+    hidden = set(stages[0].nodes)
+    skip = any(p not in hidden for p in G.predecessors(out))
+    m = len([p for p in G.predecessors(out) if p in hidden]) + (1 if skip else 0)
+    if len(inputs) != 2:
+        raise NotSupportedError(
+            f"sums of ridge functions are supported for two inputs only; the network has {len(inputs)} inputs"
+        )
+    return RidgeSum(m, inputs)
+
+
 def as_architecture(arch):
     """Coerce ``arch`` to a Tree, Neuron or RidgeSum (strings and tuples become Trees)."""
     if isinstance(arch, (Tree, Neuron, RidgeSum)):
         return arch
     if isinstance(arch, (str, tuple, list, sympy.Tuple)):
         return Tree(arch)
-    if hasattr(arch, "expr") and callable(getattr(arch, "expr")):
-        raise NotSupportedError(
-            "deriving the architecture from a Network is not supported yet; pass "
-            "Neuron(net.inputs) for a single neuron or RidgeSum(width, net.inputs) for one "
-            "hidden layer with a linear output (deeper networks are not supported yet)"
-        )
+    if hasattr(arch, "expr") and callable(getattr(arch, "expr")) and hasattr(arch, "stages"):
+        return _network_architecture(arch)
     raise InputError(
         "an architecture must be a Tree, Neuron or RidgeSum (or a tree spec such as '((x,y),z)'); "
         f"got {arch!r} of type {type(arch).__name__}"

@@ -26,8 +26,8 @@ from .errors import InputError, ShapeError
 from .pde_arch import Neuron, RidgeSum, Tree, as_architecture
 from .pde_constraints import (_Derivatives, _det, _mi, _ridge_matrix_rows, _ridge_rows,
                               nonsingularity_conditions, pde_constraints)
-from .pde_zero import (BadPoint, NotNumeric, TimeUp, is_clearly_nonzero, is_exactly_zero,
-                       prove_zero, to_mp)
+from .pde_zero import (_TRIG, BadPoint, Formal, NotNumeric, TooBig, exp_form, is_clearly_nonzero,
+                       is_exactly_zero, prove_zero, run_limited, to_mp)
 
 __all__ = ["check_pde", "PDECheck", "Witness"]
 
@@ -494,7 +494,8 @@ class PDECheck:
         if self.decomposition:
             lines.append("  decomposition:")
             for k, v in self.decomposition.items():
-                lines.append(f"    h_{sympy.sstr(k)} = {sympy.sstr(v)}")
+                name = k if isinstance(k, str) else f"h_{sympy.sstr(k)}"
+                lines.append(f"    {name} = {sympy.sstr(v)}")
         return "\n".join(lines)
 
     def __repr__(self):
@@ -528,7 +529,8 @@ class PDECheck:
         rows.append(text(f"representable: {self._word(self.representable)} ({self.representable_reason})"))
         if self.decomposition:
             for k, v in self.decomposition.items():
-                rows.append(f"h_{{{sympy.latex(k)}}} = {sympy.latex(v)}")
+                name = (r"\sigma" if k == "sigma" else k) if isinstance(k, str) else f"h_{{{sympy.latex(k)}}}"
+                rows.append(f"{name} = {sympy.latex(v)}")
         return r"$\begin{array}{l}" + r" \\ ".join(rows) + r"\end{array}$"
 
 
@@ -585,8 +587,40 @@ def _guess_constant(exact, approx, ctx, allow_numeric):
     return guess
 
 
-def _prove_all(ctx, constraints, status, timeout):
-    """Per-constraint exact proofs; returns the number left unproven."""
+def _prove_shared(ctx, constraints, status, rewrite):
+    """Formal proofs of all undecided constraints at once, sharing the derivatives."""
+    todo = [i for i, st in enumerate(status) if st == "unproven"]
+    if not todo:
+        return
+    alphas = sorted({a for i in todo for row in constraints[i].multi_indices for a in row})
+    exprs = [ctx.derivs(a) for a in alphas]
+    if rewrite:
+        if not any(e.has(sympy.exp, *_TRIG) for e in exprs):
+            return
+        exprs = list(exp_form(sympy.Tuple(*exprs)).args)
+    F = Formal(exprs)
+    images = {a: F(e) for a, e in zip(alphas, exprs)}
+    for i in todo:
+        rows = [[images[a] for a in row] for row in constraints[i].multi_indices]
+        if F.is_zero(F.det(rows)):
+            status[i] = "proven"
+
+
+def _prove_all(ctx, constraints, status, timeout, info=None):
+    """Exact proofs: shared formal passes first, then each constraint on its own.
+
+    Returns the number of constraints left unproven; ``info["timed_out"]``
+    records whether a time limit was reached.
+    """
+    for rewrite in (False, True):
+        if "unproven" not in status:
+            break
+        try:
+            finished, _ = run_limited(lambda: _prove_shared(ctx, constraints, status, rewrite), timeout)
+        except (TooBig, KeyError, ZeroDivisionError, RecursionError):
+            finished = True
+        if not finished and info is not None:
+            info["timed_out"] = True
     left = 0
     for idx, c in enumerate(constraints):
         if status[idx] != "unproven":
@@ -596,7 +630,7 @@ def _prove_all(ctx, constraints, status, timeout):
         except Exception:  # pragma: no cover - differentiation errors
             left += 1
             continue
-        if prove_zero(expr, timeout) is True:
+        if prove_zero(expr, timeout, info) is True:
             status[idx] = "proven"
         else:
             left += 1
@@ -990,6 +1024,7 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
     directions = None
     structural = None
     reason = ""
+    proof_info = {}
     if witness is None and constraints:
         if isinstance(arch, Neuron):
             structural = _neuron_structural(ctx, points, timeout)
@@ -998,7 +1033,7 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
         if structural is not None:
             status = ["proven"] * len(constraints)
         else:
-            _prove_all(ctx, constraints, status, timeout)
+            _prove_all(ctx, constraints, status, timeout, proof_info)
         if "unproven" in status and ctx.numeric:
             extra = ctx.random_points(2, ctx.first_order())
             extra += ctx.random_points(2, ctx.first_order(), dps=_DPS_HIGH)
@@ -1012,7 +1047,7 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
         satisfied = None
         n_left = status.count("unproven")
         why = f"{n_left} constraint(s) could not be proven identically zero"
-        why += " within the time limit" if timeout is not None else ""
+        why += " within the time limit" if proof_info.get("timed_out") else " by the exact methods"
         if ctx.numeric and points:
             why += f", yet they vanish numerically at {len(points)} rational point(s)"
         elif not ctx.numeric:

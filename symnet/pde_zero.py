@@ -197,9 +197,7 @@ def _steps(expr):
     def exponential():
         if not expr.has(sympy.exp, *_TRIG):
             return False
-        e = expr.rewrite(sympy.exp) if expr.has(*_TRIG) else expr
-        e = _exp_generators(sympy.expand(e))
-        return _numerator_zero(e)
+        return formal_zero(exp_form(expr)) is True
 
     def piecewise():
         if not _has_piecewise_like(expr):
@@ -212,15 +210,17 @@ def _steps(expr):
     def simplified():
         return sympy.simplify(expr) == 0
 
-    return [("formal", formal), ("expand", expanded), ("cancel", rational), ("exp", exponential),
+    return [("formal", formal), ("exp", exponential), ("expand", expanded), ("cancel", rational),
             ("piecewise_fold", piecewise), ("simplify", simplified)]
 
 
-def prove_zero(expr, seconds=5.0):
+def prove_zero(expr, seconds=5.0, info=None):
     """Try to prove ``expr == 0`` identically with exact methods.
 
     Returns True when proven, None when not proven within ``seconds``
-    (never False: failing to prove is not a disproof).
+    (never False: failing to prove is not a disproof).  If ``info`` is a
+    dict, ``info["timed_out"]`` is set to True when the time limit stopped
+    the attempt.
     """
     expr = sympy.sympify(expr)
     if expr == 0:
@@ -229,6 +229,8 @@ def prove_zero(expr, seconds=5.0):
     for name, step in _steps(expr):
         left = deadline.remaining()
         if left <= 0:
+            if info is not None:
+                info["timed_out"] = True
             return None
         try:
             finished, ok = run_limited(step, None if seconds is None else left)
@@ -237,6 +239,8 @@ def prove_zero(expr, seconds=5.0):
         except Exception:  # a sympy failure in one step: try the next one
             continue
         if not finished:
+            if info is not None:
+                info["timed_out"] = True
             return None
         if ok:
             return True
@@ -254,35 +258,38 @@ def _split_pow(node):
     """``(base, kind, power)`` for a Pow handled formally, else None."""
     b, e = node.args
     if e.is_Integer:
-        return (b, "pos", int(e)) if e > 0 else (b, "inv", -int(e))
+        return (b, "int", int(e))
     if e.is_Rational:
         p, q = int(e.p), int(e.q)
-        return (b, ("root", q), p) if p > 0 else (b, ("invroot", q), -p)
+        return (b, ("root", q), p)
     return None
 
 
-class FormalRing:
-    """Expressions as polynomials over QQ in formal generators.
+class Formal:
+    """Expressions as fractions of polynomials over QQ in formal generators.
 
     Every atom that is not a rational number, a sum, a product or an integer
-    power -- symbols, function applications, ``1/b``, ``b**(1/q)``,
-    constants such as ``pi`` -- becomes an independent indeterminate.  If
-    the image of an expression is the zero polynomial, the expression is
-    identically zero (substituting the atoms back cannot make a zero
-    polynomial nonzero); the converse does not hold, so a nonzero image
-    proves nothing.  The chain rule produces exactly such formal identities
-    for the PDE constraints of compositions, and python-flint multiplies the
-    polynomials fast.
+    power -- symbols, function applications, ``b**(1/q)``, constants such
+    as ``pi`` -- becomes an independent indeterminate (``I`` too, and the
+    relation ``I**2 = -1`` is applied at the end).  An expression is mapped
+    to ``numerator / denominator`` without cancelling common factors.  If
+    the numerator is the zero polynomial (and the denominator is not), the
+    expression is identically zero wherever it is defined: substituting the
+    atoms back cannot make a zero polynomial nonzero.  The converse does not
+    hold -- the atoms may be algebraically dependent -- so a nonzero
+    numerator proves nothing.  The chain rule produces exactly such formal
+    identities for the constraints of compositions, and python-flint does
+    the arithmetic fast.
 
     Examples
     --------
     >>> import sympy
-    >>> from symnet.pde_zero import FormalRing
+    >>> from symnet.pde_zero import Formal
     >>> x, y = sympy.symbols("x y")
     >>> t, d = sympy.tanh(x*y), x + sympy.sin(y)
     >>> a, b = t + 1/d, t**2 + 2*t/d + d**-2
-    >>> ring = FormalRing([a, b])
-    >>> (ring(a) ** 2 - ring(b)).is_zero()
+    >>> F = Formal([a, b])
+    >>> F.is_zero(F.sub(F.pow(F(a), 2), F(b)))
     True
     """
 
@@ -294,9 +301,12 @@ class FormalRing:
         seen = set()
         for e in exprs:
             self._collect(sympy.sympify(e), seen)
+        self._I = self._keys.get(sympy.I)
         names = tuple(f"g{i}" for i in range(max(1, len(self._keys))))
         self._ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
         self._gens = self._ctx.gens()
+        self._one = self._ctx.from_dict({(0,) * len(names): 1})
+        self._zero = self._one - self._one
         self._memo = {}
         self._fmpq = flint.fmpq
 
@@ -320,7 +330,7 @@ class FormalRing:
                 sp = _split_pow(e)
                 if sp is not None:
                     b, kind, _ = sp
-                    if kind == "pos":
+                    if kind == "int":
                         stack.append(b)
                     else:
                         self._key((kind, b))
@@ -331,49 +341,129 @@ class FormalRing:
         if n > self.max_terms:
             raise TooBig(n)
 
+    # -- fraction arithmetic ------------------------------------------------
+    def add(self, a, b):
+        (n1, d1), (n2, d2) = a, b
+        if d1 == d2:
+            return (n1 + n2, d1)
+        self._check(len(n1) * len(d2) + len(n2) * len(d1))
+        return (n1 * d2 + n2 * d1, d1 * d2)
+
+    def neg(self, a):
+        return (-a[0], a[1])
+
+    def sub(self, a, b):
+        return self.add(a, self.neg(b))
+
+    def mul(self, a, b):
+        (n1, d1), (n2, d2) = a, b
+        self._check(len(n1) * len(n2) + len(d1) * len(d2))
+        return (n1 * n2, d1 * d2)
+
+    def pow(self, a, k):
+        n, d = a
+        if k < 0:
+            if n.is_zero():
+                raise ZeroDivisionError("formal division by zero")
+            n, d, k = d, n, -k
+        if len(n) > 1 or len(d) > 1:
+            self._check(max(len(n), len(d)) ** min(k, 8))
+        return (n ** k, d ** k)
+
+    def det(self, rows):
+        from .pde_constraints import _det
+
+        class _E:
+            __slots__ = ("v",)
+
+            def __init__(s, v):
+                s.v = v
+
+            def __add__(s, o):
+                return _E(self.add(s.v, o.v))
+
+            def __sub__(s, o):
+                return _E(self.sub(s.v, o.v))
+
+            def __mul__(s, o):
+                return _E(self.mul(s.v, o.v))
+
+            def __neg__(s):
+                return _E(self.neg(s.v))
+
+        return _det([[_E(v) for v in row] for row in rows]).v
+
     def __call__(self, expr):
-        """The image of ``expr`` (an ``fmpq_mpoly``); raises TooBig or KeyError."""
-        expr = sympy.sympify(expr)
+        """The image ``(numerator, denominator)`` of ``expr``; raises TooBig or KeyError."""
         got = self._memo.get(expr)
         if got is not None:
             return got
         if expr.is_Rational:
-            out = self._ctx.from_dict({(0,) * len(self._gens): self._fmpq(int(expr.p), int(expr.q))})
+            c = self._ctx.from_dict({(0,) * len(self._gens): self._fmpq(int(expr.p), int(expr.q))})
+            out = (c, self._one)
         elif expr.is_Add:
             out = None
             for a in expr.args:
                 t = self(a)
-                out = t if out is None else out + t
-                self._check(len(out))
+                out = t if out is None else self.add(out, t)
         elif expr.is_Mul:
             out = None
             for a in expr.args:
                 t = self(a)
-                if out is None:
-                    out = t
-                else:
-                    self._check(len(out) * len(t))
-                    out = out * t
+                out = t if out is None else self.mul(out, t)
         else:
             sp = _split_pow(expr) if expr.is_Pow else None
             if sp is not None:
                 b, kind, k = sp
-                base = self(b) if kind == "pos" else self._gens[self._keys[(kind, b)]]
-                if len(base) > 1:
-                    self._check(len(base) ** min(k, 8))
-                out = base ** k
+                base = self(b) if kind == "int" else (self._gens[self._keys[(kind, b)]], self._one)
+                out = self.pow(base, k)
             else:
-                out = self._gens[self._keys[expr]]
+                out = (self._gens[self._keys[expr]], self._one)
         self._memo[expr] = out
         return out
 
+    def _at_i(self, poly):
+        """``poly`` with the generator of ``I`` replaced by ``i``: (real part, imaginary part)."""
+        if self._I is None:
+            return poly, None
+        idx = self._I
+        parts = [{}, {}]
+        for monom, coeff in poly.to_dict().items():
+            k = monom[idx]
+            sign = -1 if k % 4 in (2, 3) else 1
+            m = list(monom)
+            m[idx] = 0
+            target = parts[k % 2]
+            key = tuple(m)
+            target[key] = target.get(key, 0) + sign * coeff
+        re = self._ctx.from_dict({k: v for k, v in parts[0].items() if v}) if parts[0] else self._zero
+        im = self._ctx.from_dict({k: v for k, v in parts[1].items() if v}) if parts[1] else self._zero
+        return re, im
+
+    def is_zero(self, value):
+        """True when the fraction is formally zero with a formally nonzero denominator."""
+        num, den = value
+        re, im = self._at_i(num)
+        if not (re.is_zero() and (im is None or im.is_zero())):
+            return False
+        dre, dim = self._at_i(den)
+        return not (dre.is_zero() and (dim is None or dim.is_zero()))
+
 
 def formal_zero(expr, max_terms=300_000):
-    """True if ``expr`` is zero as a formal polynomial in its atoms, else None."""
+    """True if ``expr`` is formally zero (see :class:`Formal`), else None."""
     try:
-        return True if FormalRing([expr], max_terms)(expr).is_zero() else None
-    except (TooBig, KeyError, RecursionError):
+        F = Formal([expr], max_terms)
+        return True if F.is_zero(F(expr)) else None
+    except (TooBig, KeyError, RecursionError, ZeroDivisionError):
         return None
+
+
+def exp_form(expr):
+    """``expr`` with trigonometric and hyperbolic functions as exponentials, and every
+    ``exp`` written in independent generators (see :func:`_exp_generators`)."""
+    e = expr.rewrite(sympy.exp) if expr.has(*_TRIG) else expr
+    return _exp_generators(e)
 
 
 # ---------------------------------------------------------------------------
