@@ -1,20 +1,120 @@
-"""The ``symnet`` command line.
+"""The ``symnet`` command line (also ``python -m symnet``).
 
-    symnet demo                      the main job on a built-in example network
-    symnet expand MODEL --order 3    expand a saved network
-    symnet info                      versions and sympy's ground types
+    symnet demo                                   the main job on a built-in example network
+    symnet expand MODEL --order 3 [--format F]    a saved model's polynomial
+    symnet pde "EXPR" --tree "((x,y),z)"          check the PDE constraints of an architecture
+    symnet pde --ridges 2 --vars x,y              print the constraints themselves
+    symnet info                                   versions and sympy's ground types
 
-Errors are one line on stderr and a non-zero exit code (``--debug`` shows
-the traceback).
+``MODEL`` is a symnet network file (``symnet.save_network``), an NN2Poly
+weight file (JSON: one ``(n_in + 1) x n_out`` matrix per layer, row 0 the
+bias, named by activation) or a torch state file
+(``torch.save(model.state_dict(), path)`` of a Sequential of Linear layers;
+give the activations with ``--activations tanh,identity``; it is read with
+``weights_only=True``).
+
+Work longer than about a second shows a progress indicator on stderr (when
+stderr is a terminal, or always with ``--progress``).  Errors are one line
+on stderr and exit code 1 (2 for usage errors); ``--debug`` shows the
+traceback.  ``symnet pde`` exits with 0 when the constraints hold, 3 when
+they fail and 4 when it could not decide.
+
+Examples
+--------
+>>> from symnet.cli import main
+>>> main(["pde", "exp(x*y) + z", "--tree", "((x,y),z)", "--quiet"])
+0
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
+import time
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
 
+#: seconds of work before the progress indicator appears
+PROGRESS_DELAY = 1.0
+
+
+# ---------------------------------------------------------------------------
+# progress
+# ---------------------------------------------------------------------------
+
+class _Progress:
+    """An indeterminate progress bar with elapsed time, drawn on stderr after a delay."""
+
+    WIDTH = 24
+
+    def __init__(self, label, stream=None, enabled=None, delay=None):
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        if enabled is None:
+            enabled = getattr(self.stream, "isatty", lambda: False)()
+        self.enabled = enabled
+        self.delay = PROGRESS_DELAY if delay is None else delay
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._drawn = False
+        self._thread = None
+
+    def _frame(self, k, elapsed):
+        w = self.WIDTH
+        pos = k % (2 * (w - 3))
+        pos = pos if pos < w - 3 else 2 * (w - 3) - pos
+        bar = " " * pos + "<=>" + " " * (w - 3 - pos)
+        return f"\rsymnet: {self.label} [{bar}] {elapsed:5.1f} s"
+
+    def _draw(self, k):
+        with self._lock:
+            if self._done.is_set():
+                return
+            self.stream.write(self._frame(k, time.monotonic() - self._t0))
+            self.stream.flush()
+            self._drawn = True
+
+    def _run(self):
+        if self._done.wait(self.delay):
+            return
+        k = 1
+        while not self._done.wait(0.1):
+            self._draw(k)
+            k += 1
+
+    def __enter__(self):
+        self._t0 = time.monotonic()
+        if self.enabled:
+            if self.delay <= 0:
+                self._draw(0)
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        with self._lock:
+            if self._drawn:
+                elapsed = time.monotonic() - self._t0
+                line = f"symnet: {self.label}: {'done' if exc[0] is None else 'stopped'} " \
+                       f"in {elapsed:.1f} s"
+                pad = max(0, len(self._frame(0, elapsed)) - len(line) - 1)
+                self.stream.write("\r" + line + " " * pad + "\n")
+                self.stream.flush()
+        return False
+
+
+def _progress(args, label):
+    return _Progress(label, enabled=getattr(args, "progress", None))
+
+
+# ---------------------------------------------------------------------------
+# demo
+# ---------------------------------------------------------------------------
 
 def _demo_network():
     import sympy
@@ -38,30 +138,248 @@ def cmd_demo(args, out):
     order = args.order
     out.write("symnet demo: a 2-3-1 tanh network with exact weights\n\n")
     out.write(sympy.sstr(net) + "\n\n")
-    p = symnet.expand(net, order)
+    with _progress(args, f"expanding at order {order}"):
+        p = symnet.expand(net, order)
     out.write(f"Its polynomial (series mode, order {order}, domain {p.domain}):\n")
     out.write(f"  {p}\n\n")
     terms = sorted(p.terms().items(), key=lambda kv: -abs(float(kv[1])))[:args.top]
-    out.write(f"Top {len(terms)} coefficients by magnitude:\n")
+    out.write(f"Top {len(terms)} coefficients by magnitude (NN2Poly label, monomial, "
+              "exact, float):\n")
     for e, c in terms:
-        mono = sympy.sstr(p._mono_expr(e)) if any(e) else "1"
-        out.write(f"  {mono:>12}  {sympy.sstr(c):>14}  ~ {float(c): .6f}\n")
+        mono = sympy.sstr(_mono(p, e))
+        out.write(f"  {symnet.nn2poly_label(e):>7}  {mono:>12}  {sympy.sstr(c):>14}  "
+                  f"~ {float(c): .6f}\n")
     rng = np.random.RandomState(0)
     X = rng.uniform(-0.5, 0.5, size=(1000, net.n_inputs))
     err = np.abs(p(X) - net(X)[:, 0])
     out.write(f"\nError |net(x) - p(x)| on 1000 points in [-1/2, 1/2]^2: max {err.max():.2e}, "
               f"mean {err.mean():.2e}\n\n")
-    out.write("LaTeX:\n  " + sympy.latex(p) + "\n")
-    try:
-        from symnet import RidgeSum, check_pde  # noqa: F401
-    except ImportError:
-        return 0
+    out.write("LaTeX (symnet.latex):\n" + symnet.latex(p) + "\n")
     x1, x2 = net.inputs
-    res = check_pde(net.expr(), RidgeSum(3, (x1, x2)))
+    with _progress(args, "checking the PDE constraints"):
+        res = symnet.check_pde(net, symnet.RidgeSum(3, (x1, x2)))
     out.write("\nPDE check: is the network a sum of 3 ridge functions of (x1, x2)?\n")
     out.write("  " + str(res).replace("\n", "\n  ") + "\n")
     return 0
 
+
+def _mono(p, e):
+    import sympy
+    out = sympy.S.One
+    for v, a, k in zip(p.variables, p.center, e):
+        if k:
+            out *= (v - a) ** k
+    return out
+
+
+# ---------------------------------------------------------------------------
+# expand
+# ---------------------------------------------------------------------------
+
+def _read_model(args):
+    """Load MODEL, detecting its kind; returns (network, description)."""
+    import json
+
+    import symnet
+    from symnet.errors import FormatError
+
+    path = args.model
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{path}: is a directory, expected a model file")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80":   # torch.save: zip or pickle
+        if args.activations is None:
+            raise symnet.SymnetError(
+                f"{path} is a torch state file, which holds no activations; pass "
+                "--activations (one per Linear layer, e.g. --activations tanh,identity, or one "
+                "name for the hidden layers)")
+        net = symnet.load_torch(path, activations=args.activations, exact=args.exact,
+                                rationalize=args.rationalize)
+        return net, "torch state file"
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise FormatError(f"{path}: not a symnet network file, an NN2Poly weight file (JSON) or "
+                          "a torch state file") from None
+    if isinstance(doc, dict) and doc.get("format") == "symnet-network":
+        net = symnet.load_network(path)
+        kind = "symnet network file"
+    elif isinstance(doc, dict) and doc.get("format") == "symnet-polynomial":
+        raise FormatError(f"{path} holds a polynomial, not a network; nothing to expand")
+    else:
+        acts = args.activations.split(",") if args.activations else None
+        net = symnet.from_nn2poly(path, activations=acts)
+        kind = "NN2Poly weight file"
+    if args.exact or args.rationalize is not None:
+        net = _convert_floats(net, args.exact, args.rationalize)
+    return net, kind
+
+
+def _convert_floats(net, exact, rationalize):
+    from fractions import Fraction
+
+    import networkx as nx
+    import sympy
+
+    from symnet import Network
+
+    if rationalize is not None:
+        k = int(rationalize)
+        conv = lambda w: sympy.Rational(round(Fraction(w) * k), k)  # noqa: E731
+    else:
+        conv = lambda w: sympy.Rational(Fraction(w))  # noqa: E731
+    G = nx.DiGraph(net.graph)
+    for n in net.neurons:
+        if isinstance(G.nodes[n]["bias"], float):
+            G.nodes[n]["bias"] = conv(G.nodes[n]["bias"])
+    for u, v, d in G.edges(data=True):
+        if isinstance(d["weight"], float):
+            d["weight"] = conv(d["weight"])
+    return Network.from_graph(G, inputs=net.graph.graph["inputs"], outputs=net.outputs)
+
+
+def _parse_point(text, n, what="--at"):
+    from symnet.io import _parse_expr
+
+    parts = [s for s in text.replace(";", ",").split(",") if s.strip()]
+    if len(parts) == 1 and n > 1:
+        parts = parts * n
+    if len(parts) != n:
+        raise ValueError(f"{what}: expected {n} comma-separated numbers (one per input), got "
+                         f"{len(parts)}")
+    vals = []
+    for s in parts:
+        v = _parse_expr(s.strip(), what)
+        if v.free_symbols:
+            raise ValueError(f"{what}: expected numbers, got {s.strip()!r}")
+        vals.append(float(v) if v.is_Float else v)
+    return vals
+
+
+def cmd_expand(args, out):
+    import symnet
+
+    net, kind = _read_model(args)
+    fmt = args.format
+    if fmt is None:
+        suffix = os.path.splitext(args.out)[1].lower() if args.out else ""
+        fmt = {".json": "json", ".csv": "csv", ".tex": "latex"}.get(suffix, "text")
+    kw = dict(mode=args.mode)
+    if args.domain:
+        kw["domain"] = args.domain
+    if args.mode == "taylor":
+        if args.series_degree is not None:
+            raise ValueError("--series-degree is only for --mode series")
+        if args.at is not None:
+            kw["at"] = _parse_point(args.at, net.n_inputs)
+    else:
+        if args.at is not None:
+            raise ValueError("--at is only for --mode taylor")
+        if args.series_degree is not None:
+            kw["series_degree"] = args.series_degree
+    t0 = time.monotonic()
+    with _progress(args, f"expanding at order {args.order}"):
+        p = symnet.expand(net, args.order, **kw)
+    dt = time.monotonic() - t0
+    polys = p if isinstance(p, tuple) else (p,)
+    if not args.quiet:
+        terms = sum(q.nterms for q in polys)
+        sys.stderr.write(f"symnet: {kind} {args.model}: {net!r}; {args.mode} mode, order "
+                         f"{args.order}: {terms} terms, domain {polys[0].domain}, "
+                         f"{dt:.2f} s\n")
+    if fmt == "text":
+        if len(polys) == 1:
+            text = str(polys[0]) + "\n"
+        else:
+            text = "".join(f"y{k + 1} = {q}\n" for k, q in enumerate(polys))
+    elif fmt == "latex":
+        text = symnet.latex(p, digits=args.digits) + "\n"
+        if args.standalone:
+            text = symnet.latex_document(text, symnet.coefficient_table(p, top=args.top,
+                                                                        digits=args.digits))
+    elif fmt == "table":
+        text = symnet.coefficient_table(p, top=args.top, digits=args.digits) + "\n"
+    else:
+        text = symnet.export_polynomial(p, fmt, all_monomials=args.all_monomials)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        out.write(text)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# pde
+# ---------------------------------------------------------------------------
+
+def _names(text):
+    import sympy
+    from symnet.io import _symbol_from_name
+
+    parts = [s.strip() for s in text.replace(" ", ",").split(",") if s.strip()]
+    return tuple(_symbol_from_name(s, "--vars") for s in parts) if parts else tuple(
+        sympy.symbols(text))
+
+
+def cmd_pde(args, out):
+    import sympy
+
+    import symnet
+    from symnet.io import _parse_expr
+
+    expr = _parse_expr(args.expr, "EXPR") if args.expr is not None else None
+    variables = _names(args.vars) if args.vars else None
+    if variables is None and expr is not None and (args.neuron or args.ridges is not None):
+        variables = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+    if args.tree is not None:
+        arch = symnet.Tree(args.tree)
+    elif args.neuron:
+        if not variables:
+            raise ValueError("--neuron needs the inputs: give EXPR or --vars x,y,z")
+        arch = symnet.Neuron(variables)
+    else:
+        if not variables:
+            raise ValueError("--ridges needs the two inputs: give EXPR or --vars x,y")
+        arch = symnet.RidgeSum(args.ridges, variables)
+    if expr is None or args.constraints:
+        cons = symnet.pde_constraints(arch, reduced=args.reduced)
+        conds = symnet.nonsingularity_conditions(arch)
+        if args.format == "latex":
+            out.write(symnet.latex(cons) + "\n")
+            if conds:
+                out.write(symnet.latex(conds, environment="align*") + "\n")
+        else:
+            out.write(f"{len(cons)} PDE constraint(s) of {sympy.sstr(arch)} on F"
+                      f"{tuple(arch.leaves if hasattr(arch, 'leaves') else arch.inputs)}:\n")
+            for c in cons:
+                out.write(f"  {c}\n")
+            if conds:
+                out.write("sufficient where:\n")
+                for c in conds:
+                    out.write(f"  {c}\n")
+        if expr is None:
+            return 0
+    kw = {"timeout": args.timeout}
+    if args.point is not None:
+        inputs = arch.leaves if hasattr(arch, "leaves") else arch.inputs
+        kw["point"] = _parse_point(args.point, len(inputs), "--point")
+    with _progress(args, "checking the PDE constraints"):
+        res = symnet.check_pde(expr, arch, **kw)
+    if not args.quiet:
+        if args.format == "latex":
+            out.write(symnet.latex(symnet.pde_constraints(arch)) + "\n")
+        out.write(str(res) + "\n")
+    return {True: 0, False: 3, None: 4}[res.satisfied]
+
+
+# ---------------------------------------------------------------------------
+# info
+# ---------------------------------------------------------------------------
 
 def cmd_info(args, out):
     import platform
@@ -86,38 +404,169 @@ def cmd_info(args, out):
     out.write(f"mpmath        {mpmath.__version__}\n")
     out.write(f"networkx      {networkx.__version__}\n")
     out.write(f"numpy         {numpy.__version__}\n")
-    for opt in ("torch", "matplotlib", "hypothesis"):
-        try:
-            mod = __import__(opt)
-            out.write(f"{opt:<13} {getattr(mod, '__version__', '?')}\n")
-        except ImportError:
+    from importlib import metadata
+
+    for opt in ("torch", "matplotlib", "hypothesis", "nbclient"):
+        try:  # the installed version, without importing the package (torch is slow to import)
+            out.write(f"{opt:<13} {metadata.version(opt)}\n")
+        except metadata.PackageNotFoundError:
             out.write(f"{opt:<13} not installed (optional)\n")
     return 0
 
 
+# ---------------------------------------------------------------------------
+# the parser
+# ---------------------------------------------------------------------------
+
+def _positive_int(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+
+def _order(text):
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") \
+            from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return v
+
+
 def build_parser():
-    ap = argparse.ArgumentParser(prog="symnet", description="Neural networks as exact algebra.")
-    ap.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    sub = ap.add_subparsers(dest="command", required=True)
-    d = sub.add_parser("demo", help="expand a built-in example network and explain it")
-    d.add_argument("--order", type=int, default=3)
-    d.add_argument("--top", type=int, default=8)
+    """The argparse parser of the ``symnet`` command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback on errors")
+    prog = common.add_mutually_exclusive_group()
+    prog.add_argument("--progress", action="store_true", default=argparse.SUPPRESS,
+                      help="always show the progress indicator on stderr")
+    prog.add_argument("--no-progress", dest="progress", action="store_false",
+                      default=argparse.SUPPRESS, help="never show it")
+    ap = argparse.ArgumentParser(
+        prog="symnet", parents=[common],
+        description="Neural networks as exact algebra: polynomials and PDE constraints.",
+        epilog="Run 'symnet COMMAND --help' for a command's options.")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    d = sub.add_parser("demo", parents=[common],
+                       help="expand a built-in example network and explain it")
+    d.add_argument("--order", type=_order, default=3, help="expansion order (default 3)")
+    d.add_argument("--top", type=_positive_int, default=8, help="coefficients to list")
     d.set_defaults(func=cmd_demo)
-    i = sub.add_parser("info", help="versions and sympy's ground types")
+
+    e = sub.add_parser(
+        "expand", parents=[common], help="the polynomial of a saved model",
+        description="Expand MODEL (a symnet network JSON, an NN2Poly weight JSON or a torch "
+                    "state file) into its polynomial. The polynomial goes to stdout (or --out); "
+                    "a one-line summary goes to stderr.")
+    e.add_argument("model", metavar="MODEL", help="model file")
+    e.add_argument("--order", "-q", type=_order, default=3, help="total degree (default 3)")
+    e.add_argument("--mode", choices=["series", "taylor"], default="series",
+                   help="series: NN2Poly's polynomial (default); taylor: the exact Taylor "
+                        "polynomial at --at")
+    e.add_argument("--at", metavar="POINT", help="taylor mode: the point, e.g. '0,1/2,0' "
+                                                 "(default the origin)")
+    e.add_argument("--series-degree", type=_order, metavar="Q",
+                   help="series mode: degree of each activation's series (default --order)")
+    e.add_argument("--domain", choices=["QQ", "RR"],
+                   help="coefficients: QQ exact, RR float64 (default: exact for exact weights, "
+                        "float for float weights)")
+    e.add_argument("--format", "-f", choices=["text", "latex", "json", "csv", "table"],
+                   help="output format (default from --out's suffix, else text); table: a "
+                        "booktabs coefficient table")
+    e.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    e.add_argument("--activations", metavar="A1,A2,...",
+                   help="torch state files (and unnamed NN2Poly lists): one activation per "
+                        "Linear layer, or one name for the hidden layers")
+    conv = e.add_mutually_exclusive_group()
+    conv.add_argument("--exact", action="store_true",
+                      help="convert float weights to their exact binary values")
+    conv.add_argument("--rationalize", type=_positive_int, metavar="K",
+                      help="round float weights to the nearest k/K (e.g. 64)")
+    e.add_argument("--top", type=_positive_int, default=20,
+                   help="rows of the coefficient table (default 20)")
+    e.add_argument("--digits", type=_positive_int, help="LaTeX: significant digits of floats")
+    e.add_argument("--standalone", action="store_true",
+                   help="LaTeX: a complete document (polynomial and coefficient table)")
+    e.add_argument("--all-monomials", action="store_true",
+                   help="CSV: every monomial up to the order, zeros included (as NN2Poly)")
+    e.add_argument("--quiet", action="store_true", help="no summary line on stderr")
+    e.set_defaults(func=cmd_expand)
+
+    p = sub.add_parser(
+        "pde", parents=[common], help="PDE constraints of a tree, a neuron or a ridge sum",
+        description="Check whether EXPR satisfies the PDE constraints of an architecture, or "
+                    "print the constraints when EXPR is omitted. EXPR uses + - * / ** and "
+                    "sqrt, exp, log, sin, cos, tan, tanh, sinh, cosh, atan, erf, pi, E (it is "
+                    "parsed, never evaluated). Exit code: 0 satisfied, 3 not satisfied, "
+                    "4 undecided.")
+    p.add_argument("expr", metavar="EXPR", nargs="?", help="a function of the inputs")
+    arch = p.add_mutually_exclusive_group(required=True)
+    arch.add_argument("--tree", metavar="SPEC", help="a tree such as '((x,y),z)'")
+    arch.add_argument("--neuron", action="store_true",
+                      help="a single neuron sigma(w.x + b) of the inputs")
+    arch.add_argument("--ridges", type=_positive_int, metavar="M",
+                      help="a sum of M ridge functions of two inputs")
+    p.add_argument("--vars", metavar="X,Y,...",
+                   help="inputs for --neuron/--ridges (default: EXPR's symbols, sorted)")
+    p.add_argument("--point", metavar="POINT", help="where to check non-singularity")
+    p.add_argument("--timeout", type=float, default=5.0,
+                   help="seconds per exact proof (default 5)")
+    p.add_argument("--constraints", action="store_true", help="also print the constraints")
+    p.add_argument("--reduced", action="store_true",
+                   help="the reduced (smaller, equivalent where non-singular) set")
+    p.add_argument("--format", "-f", choices=["text", "latex"], default="text")
+    p.add_argument("--quiet", action="store_true", help="only the exit code")
+    p.set_defaults(func=cmd_pde)
+
+    i = sub.add_parser("info", parents=[common], help="versions and sympy's ground types")
     i.set_defaults(func=cmd_info)
     return ap
 
 
+def _one_line(e):
+    msg = str(e).strip()
+    if isinstance(e, KeyError) and msg.startswith(("'", '"')) and msg.endswith(("'", '"')):
+        msg = msg[1:-1]
+    if isinstance(e, OSError) and e.filename and e.strerror:
+        msg = f"{e.filename}: {e.strerror}"
+    msg = " ".join(msg.split())
+    return msg or type(e).__name__
+
+
 def main(argv=None):
+    """Run the command line; returns the exit code.
+
+    Examples
+    --------
+    >>> from symnet.cli import main
+    >>> main(["info"])  # doctest: +ELLIPSIS
+    symnet        ...
+    0
+    """
     ap = build_parser()
     args = ap.parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
         return args.func(args, sys.stdout)
-    except Exception as e:  # one line, unless --debug
-        if args.debug:
-            raise
-        sys.stderr.write(f"symnet: error: {e}\n")
-        return 1
     except KeyboardInterrupt:  # pragma: no cover
         sys.stderr.write("symnet: interrupted\n")
         return 130
+    except BrokenPipeError:  # pragma: no cover - e.g. `symnet expand ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    except Exception as e:  # one line, unless --debug
+        if debug:
+            raise
+        sys.stderr.write(f"symnet: error: {_one_line(e)}\n")
+        return 1
