@@ -37,7 +37,29 @@ def _mpl():
     return Figure
 
 
+def _ipython_display():
+    """In IPython without an inline backend, let returned Figures display as PNG."""
+    import sys
+    if "IPython" not in sys.modules:
+        return
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+        from matplotlib.figure import Figure
+        ip = get_ipython()
+        if ip is None:
+            return
+        png = ip.display_formatter.formatters["image/png"]
+        try:
+            png.lookup_by_type(Figure)
+        except KeyError:
+            png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+    except Exception:  # pragma: no cover - display is a convenience only
+        pass
+
+
 def _figure(ax, n=1, size=(6.4, 4.0)):
+    _ipython_display()
     if ax is not None:
         axes = list(ax) if isinstance(ax, (list, tuple)) else [ax]
         if len(axes) != n:

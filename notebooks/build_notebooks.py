@@ -1,0 +1,353 @@
+"""Write the example notebooks and execute them in place (their outputs are committed).
+
+    python notebooks/build_notebooks.py            # all three
+    python notebooks/build_notebooks.py 02         # one
+
+The test suite (tests/test_notebooks.py) executes the committed notebooks
+again and checks that every cell runs.
+"""
+
+import os
+import sys
+import time
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def md(text):
+    return new_markdown_cell(text.strip("\n"))
+
+
+def code(text):
+    return new_code_cell(text.strip("\n"))
+
+
+QUICKSTART = [
+    md("""
+# symnet quickstart
+
+A neural network is a composition of affine maps and activations. **symnet** turns it into a
+closed-form polynomial of its inputs, with every coefficient identified: exact rationals (and
+constants such as `log(2)`) for exact weights, polynomials in the weights for symbolic weights,
+float64 for trained float weights. This notebook builds a network, expands it, reads its
+coefficients and writes LaTeX for a paper.
+"""),
+    code("""
+import sympy
+import symnet
+from symnet import Network, expand
+
+R = sympy.Rational
+net = Network.dense(
+    [[[R(1, 2), R(-1, 4)], [R(1, 4), R(3, 4)], [R(-1, 2), R(1, 8)]],   # W1: 3 x 2
+     [[1, R(-1, 2), R(3, 4)]]],                                       # W2: 1 x 3
+    biases=[[R(1, 8), 0, R(-1, 4)], [R(1, 16)]],
+    activations=["tanh", "identity"])
+net
+"""),
+    md("""
+## Expand
+
+Series mode (the NN2Poly polynomial) replaces each activation by its Maclaurin polynomial and
+truncates at total degree `order`. With exact weights the coefficients are exact.
+"""),
+    code("""
+p = expand(net, 3)
+print(p)
+print("domain:", p.domain, "| terms:", p.nterms, "| order:", p.order)
+"""),
+    md("## Read coefficients\n\nBy monomial, by exponent tuple, or by NN2Poly's label."),
+    code("""
+x1, x2 = net.inputs
+print(p.coeff(x1**2 * x2), p.coeff((0, 3)))
+for e, c in p.terms().items():
+    print(f"{symnet.nn2poly_label(e):>6}  {str(c):>10}  {float(c): .6f}")
+"""),
+    code("""
+p.homogeneous(3)
+"""),
+    md("The polynomial tracks the network near the origin:"),
+    code("""
+import numpy as np
+X = np.random.RandomState(0).uniform(-0.3, 0.3, size=(1000, 2))
+print("max |net - p| on [-0.3, 0.3]^2:", np.abs(net(X)[:, 0] - p(X)).max())
+"""),
+    md("""
+## Symbolic weights
+
+With symbolic weights every coefficient is a polynomial in the weights.
+"""),
+    code("""
+q = expand(Network.mlp([2, 2, 1], activation="tanh"), 3)
+q.coeff((1, 0)), q.coeff((3, 0))
+"""),
+    md("""
+## LaTeX for a paper
+
+`symnet.latex` passes sympy's settings through and breaks a polynomial over the lines of an
+`align` environment; `coefficient_table` writes a booktabs table.
+"""),
+    code("""
+print(symnet.latex(p, terms_per_line=4))
+"""),
+    code("""
+print(symnet.coefficient_table(p, top=5))
+"""),
+    code("""
+print(symnet.latex(net))
+"""),
+    md("""
+## Save, load, export
+
+A network saves to a JSON file (exact numbers as strings such as `"3/8"`, floats as floats) and
+reads back exactly; a polynomial exports to JSON, or to CSV with NN2Poly's labels.
+"""),
+    code("""
+import os, tempfile
+tmp = tempfile.mkdtemp()
+symnet.save_network(net, os.path.join(tmp, "net.json"))
+print(open(os.path.join(tmp, "net.json")).read())
+assert symnet.load_network(os.path.join(tmp, "net.json")) == net
+print(symnet.export_polynomial(p, "csv"))
+"""),
+    md("""
+## Coming from NN2Poly
+
+NN2Poly's weight list (one `(n_in + 1) x n_out` matrix per layer, row 0 the bias, named by
+activation) imports unchanged.
+"""),
+    code("""
+weights = [("tanh", [[0.1, -0.2], [0.5, 0.3], [-0.6, 0.2]]),
+           ("linear", [[0.05], [1.0], [-0.5]])]
+n2p = symnet.from_nn2poly(weights)
+print(repr(n2p))
+expand(n2p, 3)
+"""),
+]
+
+TORCH = [
+    md("""
+# A trained PyTorch model, as a polynomial
+
+We train a tiny `tanh` network on synthetic data, import it with `symnet.from_torch`, expand it,
+compare the polynomial with the network and with the function it learned, and plot.
+
+The series of `tanh` converges only for |z| < pi/2, so (as NN2Poly recommends) training keeps
+every hidden neuron's `|w1| + |w2| + |b| <= 1`: on inputs in [-1, 1]^2 its pre-activation stays
+within |z| <= 1 and the polynomial converges to the network as the order grows. Without such a
+constraint trained weights grow and the series polynomial diverges away from the origin.
+"""),
+    code("""
+import numpy as np
+import torch
+import symnet
+
+torch.set_num_threads(1)          # a tiny model trains fastest on one thread
+torch.manual_seed(0)
+rng = np.random.RandomState(0)
+X = rng.uniform(-1, 1, size=(512, 2))
+y = X[:, 0] - X[:, 0] * X[:, 1] + 0.5 * X[:, 1] ** 2      # the target: x1 - x1 x2 + x2^2 / 2
+
+model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+opt = torch.optim.Adam(model.parameters(), lr=0.02)
+Xt = torch.tensor(X, dtype=torch.float32)
+yt = torch.tensor(y, dtype=torch.float32)[:, None]
+hidden = model[0]
+for step in range(800):
+    opt.zero_grad()
+    loss = torch.mean((model(Xt) - yt) ** 2)
+    loss.backward()
+    opt.step()
+    with torch.no_grad():          # project: |w1| + |w2| + |b| <= 1 for every hidden neuron
+        scale = torch.clamp(hidden.weight.abs().sum(1) + hidden.bias.abs(), min=1.0)
+        hidden.weight /= scale[:, None]
+        hidden.bias /= scale
+print(f"training MSE: {loss.item():.2e}")
+"""),
+    md("""
+## Import and expand
+
+`from_torch` keeps the float32 weights as Python floats (exactly); `exact=True` would turn each
+into its exact binary value and `rationalize=64` would round to multiples of 1/64.
+"""),
+    code("""
+net = symnet.from_torch(model)
+print(repr(net))
+p = symnet.expand(net, 3)                        # series mode: NN2Poly's polynomial
+t = symnet.expand(net, 3, mode="taylor")         # the exact Taylor polynomial at 0
+print(symnet.latex(p, environment=None, digits=3, order_term=False))
+print(symnet.latex(t, environment=None, digits=3, order_term=False))
+"""),
+    md("""
+The network learned `x1 - x1 x2 + x2^2/2`; the coefficients of both polynomials show how well:
+"""),
+    code("""
+x1, x2 = net.inputs
+print(f"{'monomial':>8} {'series':>8} {'taylor':>8} {'target':>7}")
+for mono, want in [(1, 0), (x1, 1), (x2, 0), (x1 * x2, -1), (x1**2, 0), (x2**2, 0.5),
+                   (x1**3, 0)]:
+    print(f"{str(mono):>8} {p.coeff(mono):8.4f} {t.coeff(mono):8.4f} {want:7}")
+"""),
+    md("## Network against polynomial"),
+    code("""
+X_test = rng.uniform(-1, 1, size=(400, 2))
+for q in (1, 3, 5, 7, 9):
+    e_s = np.abs(net(X_test)[:, 0] - symnet.expand(net, q)(X_test)).max()
+    e_t = np.abs(net(X_test)[:, 0] - symnet.expand(net, q, mode="taylor")(X_test)).max()
+    print(f"order {q}: max |net - p| series {e_s:.2e}, taylor {e_t:.2e}")
+"""),
+    code("""
+symnet.plot_diagonal(net, symnet.expand(net, 7), X_test)
+"""),
+    code("""
+symnet.plot_coefficients(symnet.expand(net, 4), top=12)
+"""),
+    code("""
+from matplotlib.figure import Figure
+fig = Figure(figsize=(10, 3.8), layout="constrained")
+a, b = fig.subplots(1, 2, sharey=True)
+symnet.plot_error_vs_order(net, range(1, 10), X_test, ax=a, title="series mode (NN2Poly)")
+symnet.plot_error_vs_order(net, range(1, 10), X_test, mode="taylor", ax=b,
+                           title="Taylor mode at 0")
+fig
+"""),
+    md("""
+## Exact coefficients
+
+Rounded to multiples of 1/1024, the weights are exact rationals and so is every coefficient.
+"""),
+    code("""
+pe = symnet.expand(symnet.from_torch(model, rationalize=1024), 3)
+print(pe.domain)
+pe.coeff(x1 * x2), float(pe.coeff(x1 * x2))
+"""),
+    md("""
+## From a state file, on the command line
+
+A `state_dict` saved with `torch.save` loads with `torch.load(..., weights_only=True)` (nothing
+else is unpickled); the architecture's activations are given by name.
+"""),
+    code("""
+import os, sys, tempfile
+path = os.path.join(tempfile.mkdtemp(), "model.pt")
+torch.save(model.state_dict(), path)
+assert symnet.load_torch(path, activations="tanh,identity") == net
+!{sys.executable} -m symnet expand {path} --activations tanh,identity --order 3 --format csv
+"""),
+]
+
+PDE = [
+    md("""
+# PDE constraints of trees, neurons and ridge sums
+
+A function computed by a hierarchical architecture satisfies algebraic PDEs that depend only on
+the architecture (Filom, Farhoodi and Kording 2021). symnet generates them and checks them
+exactly: *satisfied* is a proof, *violated* comes with an exact witness.
+"""),
+    code("""
+import sympy
+import symnet
+from symnet import Tree, Neuron, RidgeSum, check_pde, pde_constraints
+
+x, y, z, w = sympy.symbols("x y z w")
+t = Tree("((x,y),z)")
+cons = pde_constraints(t)
+cons
+"""),
+    code("""
+print(symnet.latex(cons))
+print(symnet.latex(symnet.nonsingularity_conditions(t)))
+"""),
+    md("""
+## Trees
+
+`g(h(x, y), z)` satisfies `F_x F_yz - F_y F_xz = 0`; a function that mixes all three inputs
+does not, and the check returns an exact witness.
+"""),
+    code("""
+print(check_pde(sympy.exp(x * y) + sympy.sin(x * y) * z, t))
+"""),
+    code("""
+print(check_pde(x * y + y * z + x * z, t))
+"""),
+    code("""
+r = check_pde(sympy.exp(x * y) * sympy.sin(z + w) + x * y, Tree("((x,y),(z,w))"))
+r.satisfied, r.representable, r.decomposition
+"""),
+    md("## A single neuron"),
+    code("""
+print(check_pde(sympy.tanh(2 * x - 3 * y + z + 1), Neuron([x, y, z])))
+"""),
+    md("""
+## Ridge sums: one hidden layer
+
+A network with one hidden layer of `m` neurons and a linear output on two inputs computes a sum
+of `m` ridge functions. symnet proves the constraints for the network itself and recovers the
+directions of its hidden neurons.
+"""),
+    code("""
+net = symnet.Network.dense([[[3, -2], [1, 4]], [[1, -sympy.Rational(4, 5)]]], activations="tanh")
+print(net)
+r = check_pde(net, RidgeSum(2, net.inputs))
+print(r)
+"""),
+    md("""
+The directions are the weight rows `(w1, w2)` up to scale (as `(1, w2/w1)`): `(3, -2)` and
+`(1, 4)`. A function with complex directions satisfies the constraints but is not a real ridge
+sum:
+"""),
+    code("""
+r = check_pde(x**4 - 6 * x**2 * y**2 + y**4, RidgeSum(2, (x, y)))
+r.satisfied, r.representable, r.representable_reason
+"""),
+    md("""
+## Equations on polynomial coefficients
+
+For polynomials, the constraints become polynomial equations on the coefficients (a variety):
+"""),
+    code("""
+symnet.variety_equations("((x,y),z)", 2)
+"""),
+    md("""
+The same from the command line: `symnet pde "EXPR" --tree SPEC` (exit code 0 satisfied,
+3 violated, 4 undecided).
+"""),
+    code("""
+import sys
+!{sys.executable} -m symnet pde "exp(x*y) + z" --tree "((x,y),z)"
+"""),
+]
+
+NOTEBOOKS = {
+    "01_quickstart.ipynb": QUICKSTART,
+    "02_torch_model.ipynb": TORCH,
+    "03_pde_constraints.ipynb": PDE,
+}
+
+
+def build(name, cells, execute=True):
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    if execute:
+        from nbclient import NotebookClient
+        t0 = time.time()
+        client = NotebookClient(nb, timeout=120, kernel_name="python3",
+                                resources={"metadata": {"path": HERE}})
+        client.km = client.create_kernel_manager()
+        spec = client.km.kernel_spec
+        spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        client.execute()
+        print(f"{name}: executed in {time.time() - t0:.1f} s")
+    nbformat.write(nb, os.path.join(HERE, name))
+
+
+if __name__ == "__main__":
+    which = sys.argv[1:]
+    for name, cells in NOTEBOOKS.items():
+        if not which or any(name.startswith(w) for w in which):
+            build(name, cells)
