@@ -88,6 +88,7 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 _MAX_POWER = 10_000
+_MAX_POWER_BITS = 1 << 20
 
 
 class _Parser:
@@ -174,6 +175,10 @@ class _Parser:
                           f"got {exp}")
             if base == 0 and exp < 0:
                 self.fail(f"division by zero at position {pos}")
+            if isinstance(base, sympy.Rational) and base != 0:
+                bits = max(abs(base.p), base.q).bit_length() * abs(exp.p) / exp.q
+                if bits > _MAX_POWER_BITS:
+                    self.fail(f"the power at position {pos} would have about {int(bits)} bits")
             return base ** exp
         return base
 
@@ -220,7 +225,11 @@ def _parse_expr(text, where="expression"):
     """Parse an expression string safely (see :class:`_Parser`)."""
     if not isinstance(text, str):
         raise FormatError(f"{where}: expected a string, got {type(text).__name__}")
-    return _Parser(text, where).parse()
+    try:
+        return _Parser(text, where).parse()
+    except RecursionError:
+        raise FormatError(f"{where}: cannot read the expression: it is nested too deeply") \
+            from None
 
 
 class _Printer(StrPrinter):
@@ -694,7 +703,12 @@ def _network_from_json(doc, src):
         raise FormatError(f"{src}: $: expected a JSON object, got {_jtype(doc)}")
     fmt = doc.get("format")
     if fmt != NETWORK_FORMAT:
-        raise FormatError(f"{src}: $.format: expected {NETWORK_FORMAT!r}, got {json.dumps(fmt)}")
+        hint = ""
+        if fmt is None and ("layers" in doc or doc.keys() & {"tanh", "sigmoid", "softplus",
+                                                             "linear"}):
+            hint = " (this looks like an NN2Poly weight file: read it with symnet.from_nn2poly)"
+        raise FormatError(f"{src}: $.format: expected {NETWORK_FORMAT!r}, got "
+                          f"{json.dumps(fmt)}{hint}")
     ver = doc.get("version")
     if ver != VERSION:
         raise FormatError(f"{src}: $.version: this symnet reads version {VERSION}, got "

@@ -278,6 +278,8 @@ def test_load_graph_errors():
         load_network(io.StringIO('{"format": "symnet-network", "version": 1, "layers": [NaN]}'))
     with pytest.raises(FormatError, match=r"\$: expected a JSON object, got a list"):
         load_network(io.StringIO("[1, 2]"))
+    with pytest.raises(FormatError, match="looks like an NN2Poly weight file"):
+        load_network(io.StringIO('{"tanh": [[0], [1]], "linear": [[0], [1]]}'))
 
 
 weights = st.one_of(
@@ -318,7 +320,8 @@ def test_parser_grammar():
     assert _parse_expr("0x10 / 3") == R(16, 3)
     assert _parse_expr("1e-3") == sympy.Float(1e-3)
     assert _parse_expr("a**(1/2)") == sympy.sqrt(a)
-    for bad in ["", "a +", "(a", "a b", "eval(1)", "a[0]", "lambda: 1", "a; b", "'a'"]:
+    for bad in ["", "a +", "(a", "a b", "eval(1)", "a[0]", "lambda: 1", "a; b", "'a'",
+                "(" * 5000 + "a" + ")" * 5000, "(10**4000)**10000", "a**b", "2**(1/0)"]:
         with pytest.raises(FormatError):
             _parse_expr(bad)
 
