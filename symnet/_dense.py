@@ -115,7 +115,7 @@ def powers(B, V, K):
 def series_D(g, c0, K):
     """D_k(c0) = sum_{m>=k} C(m, k) g_m c0^(m-k) for k <= K, vectorised over c0."""
     q = len(g) - 1
-    D = np.zeros((K + 1, c0.shape[0]))
+    D = np.zeros((K + 1,) + c0.shape, dtype=c0.dtype)
     for k in range(min(K, q) + 1):
         acc = np.zeros_like(c0)
         for m in range(q, k - 1, -1):  # Horner in c0
@@ -124,18 +124,22 @@ def series_D(g, c0, K):
     return D
 
 
-def apply_activation(B, Z, Dfun, K):
-    """h = sum_k D_k(c0) v^k for every column of Z (no identity columns here)."""
-    c0 = Z[0].copy()
+def apply_activation(B, Z, D):
+    """h = sum_k D_k v^k for every column of Z (its row 0 holds c0).
+
+    ``D`` has shape (K + 1, width): the coefficients of each column.
+    """
     V = Z
-    V[0] = 0.0
+    V[0] = 0
     lo, hi = _degrees_present(B, V)
-    D = Dfun(c0)  # (K + 1, width)
     H = np.zeros_like(Z)
     H[0] = D[0]
     if lo == 0:  # v is zero: the neuron is a constant
         return H
+    K = D.shape[0] - 1
     Kmax = min(K, B.order // lo)
+    while Kmax >= 1 and not np.any(D[Kmax]):
+        Kmax -= 1
     P = powers(B, Graded(V, lo, hi), Kmax)
     for k in range(1, Kmax + 1):
         if P[k] is None or not np.any(D[k]):
@@ -145,52 +149,65 @@ def apply_activation(B, Z, Dfun, K):
     return H
 
 
-def run(net, order, stage_D, dtype=float):
-    """Expand every output of ``net``: returns ``(basis, coeffs)`` with coeffs (size, n_out).
+def run(net, order, stage_D, centers=None, arrays=None):
+    """Expand every output of ``net`` at a batch of centres.
 
-    ``stage_D(stage, mask)`` returns ``(Dfun, K)``: ``Dfun(c0)`` gives the
-    (K+1, width) matrix of the non-identity neurons of a stage (``mask``)
-    at their constant terms c0.
+    Returns ``(basis, coeffs)`` with coeffs of shape (size, n_centres, n_out).
+    Without centres there is one, the origin (series mode).  Columns of the
+    working arrays are centre-major: column ``p * width + i`` is neuron ``i``
+    expanded at centre ``p``.  ``stage_D(stage, mask, c0)`` returns the
+    (K+1, P, m) coefficients of the ``m`` non-identity neurons (``mask``)
+    given their constant terms ``c0`` of shape (P, m).
     """
     n = net.n_inputs
     B = _basis(n, order)
-    # where every node lives: (block, column); block 0 is the inputs
+    P = 1 if centers is None else centers.shape[0]
     where = [(0, j) for j in range(n)]
-    blocks = [None]  # the input block is never materialised
-    for stage, (W, b) in zip(net.stages(), net._float_arrays()):
+    blocks = [None]  # the input block (a_j + y_j) is never materialised
+    arrays = net._float_arrays() if arrays is None else arrays
+    dtype = arrays[0][0].dtype if arrays else float
+    for stage, (W, b) in zip(net.stages(), arrays):
         width = len(stage.nodes)
-        Z = np.zeros((B.size, width), dtype=dtype)
+        Z = np.zeros((B.size, P, width), dtype=dtype)
         loc = [where[p] for p in stage.sources]
         inp = [k for k, (blk, _) in enumerate(loc) if blk == 0]
-        if inp and order >= 1:
-            rows = B.offsets[1] + np.array([loc[k][1] for k in inp])
-            Z[rows] += W[:, inp].T
+        if inp:
+            cols = np.array([loc[k][1] for k in inp])
+            Win = W[:, inp]
+            if order >= 1:
+                Z[B.offsets[1] + cols] += Win.T[:, None, :]
+            if centers is not None:
+                Z[0] += centers[:, cols] @ Win.T
         rest = [k for k, (blk, _) in enumerate(loc) if blk != 0]
         if rest:
-            blk_ids = {loc[k][0] for k in rest}
-            if len(blk_ids) == 1 and len(rest) == blocks[next(iter(blk_ids))].shape[1] and \
-                    [loc[k][1] for k in rest] == list(range(len(rest))):
-                Hs = blocks[next(iter(blk_ids))]
+            bids = {loc[k][0] for k in rest}
+            if len(bids) == 1 and [loc[k][1] for k in rest] == \
+                    list(range(blocks[next(iter(bids))].shape[2])):
+                Hs = blocks[next(iter(bids))]
             else:
-                Hs = np.stack([blocks[loc[k][0]][:, loc[k][1]] for k in rest], axis=1)
+                Hs = np.stack([blocks[loc[k][0]][:, :, loc[k][1]] for k in rest], axis=2)
             Z += Hs @ W[:, rest].T
         Z[0] += b
         ident = np.array([a.name == "identity" for a in stage.activations])
         if ident.all():
             out = Z
-        elif not ident.any():
-            Dfun, K = stage_D(stage, ~ident)
-            out = apply_activation(B, Z, Dfun, K)
         else:
-            out = Z.copy()
-            nonid = ~ident
-            Dfun, K = stage_D(stage, nonid)
-            out[:, nonid] = apply_activation(B, np.ascontiguousarray(Z[:, nonid]), Dfun, K)
+            out = Z.copy() if ident.any() else Z
+            sel = ~ident
+            Zs = np.ascontiguousarray(Z[:, :, sel]) if ident.any() else Z
+            m = int(sel.sum())
+            D = stage_D(stage, sel, Zs[0].copy())  # (K + 1, P, m)
+            Hs = apply_activation(B, Zs.reshape(B.size, P * m),
+                                  D.reshape(D.shape[0], P * m)).reshape(B.size, P, m)
+            if ident.any():
+                out[:, :, sel] = Hs
+            else:
+                out = Hs
         bi = len(blocks)
         blocks.append(out)
         where.extend((bi, i) for i in range(width))
     outs = []
     for p in net._output_positions():
         blk, c = where[p]
-        outs.append(blocks[blk][:, c])
-    return B, np.stack(outs, axis=1)
+        outs.append(blocks[blk][:, :, c])
+    return B, np.stack(outs, axis=2)

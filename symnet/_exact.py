@@ -22,21 +22,50 @@ __all__ = []
 
 
 class Ring:
-    """``QQ[x_1..x_n, p_1..p_m]`` with the parameters' sympy values."""
+    """``QQ[x_1..x_n, p_1..p_m]`` with the parameters' sympy values.
 
-    def __init__(self, nvars, params):
+    ``extra`` spare parameter slots are reserved for values found while
+    expanding (Taylor mode: ``tanh(c0)`` of each neuron); :meth:`param`
+    fills them, reusing a slot when the same value comes again.
+    """
+
+    def __init__(self, nvars, params, extra=0):
         self.n = nvars
-        self.params = tuple(params)
-        names = tuple(f"x{i}" for i in range(nvars)) + tuple(f"p{i}" for i in range(len(params)))
+        self.params = list(params)
+        nslots = len(self.params) + extra
+        names = tuple(f"x{i}" for i in range(nvars)) + tuple(f"p{i}" for i in range(nslots))
         if not names:
             names = ("x0",)
         self.ctx = flint.fmpq_mpoly_ctx.get(names, "deglex")
         gens = self.ctx.gens()
         self.xs = gens[:nvars]
-        self.ps = gens[nvars:nvars + len(self.params)]
+        self.slots = gens[nvars:nvars + nslots]
         self.zero = self.ctx.constant(0)
         self.one = self.ctx.constant(1)
-        self.nparam_slots = len(names) - nvars
+        self.nparam_slots = nslots
+        self._index = {v: i for i, v in enumerate(self.params)}
+
+    @property
+    def ps(self):
+        return self.slots[:len(self.params)]
+
+    def param(self, value):
+        """The generator standing for the sympy ``value`` (a new slot if new)."""
+        i = self._index.get(value)
+        if i is None:
+            i = len(self.params)
+            if i >= self.nparam_slots:  # pragma: no cover - slots are counted up front
+                raise RuntimeError("out of parameter slots")
+            self.params.append(value)
+            self._index[value] = i
+        return self.slots[i]
+
+    def element(self, value):
+        """A ring element for an exact sympy number: fmpq if rational, else a parameter."""
+        value = sympy.sympify(value)
+        if value.is_Rational:
+            return self.ctx.constant(flint.fmpq(int(value.p), int(value.q)))
+        return self.param(value)
 
     def from_param_dict(self, d):
         """An element from ``{param exponents: Rational}``; an fmpq if constant."""
@@ -47,6 +76,23 @@ class Ring:
         extra = (0,) * (self.nparam_slots - len(self.params))
         return self.ctx.from_dict({pad + tuple(e) + extra: flint.fmpq(int(c.p), int(c.q))
                                    for e, c in d.items()})
+
+    def to_sympy(self, elem):
+        """The sympy value of an element without input variables."""
+        if elem is None:
+            return sympy.S.Zero
+        if isinstance(elem, flint.fmpq):
+            return sympy.Rational(int(elem.p), int(elem.q))
+        terms = []
+        for exps, c in elem.to_dict().items():
+            t = sympy.Rational(int(c.p), int(c.q))
+            if any(exps[:self.n]):
+                raise ValueError("element depends on the inputs")
+            for v, e in zip(self.params, exps[self.n:]):
+                if e:
+                    t = t * v ** int(e)
+            terms.append(t)
+        return sympy.Add(*terms)
 
 
 def _exactify(e):
@@ -59,7 +105,7 @@ def _exactify(e):
     return e
 
 
-def make_ring(nvars, exprs):
+def make_ring(nvars, exprs, extra=0):
     """A ring whose parameters cover every expression; returns (ring, elements)."""
     exprs = [_exactify(sympy.sympify(e)) for e in exprs]
     exact = [e for e in exprs if not e.is_Rational]
@@ -67,7 +113,7 @@ def make_ring(nvars, exprs):
         reps, gens = parallel_dict_from_expr(exact)
     else:
         reps, gens = [], ()
-    ring = Ring(nvars, gens)
+    ring = Ring(nvars, gens, extra)
     out, it = [], iter(reps)
     for e in exprs:
         if e.is_Rational:
@@ -164,11 +210,12 @@ def _nonzero(p):
     return p != 0 if _is_const(p) else not p.is_zero()
 
 
-def run(net, Q, ring, weights, biases, neuron_D):
+def run(net, Q, ring, weights, biases, neuron_D, center=None):
     """Expand every output; returns one graded list per output.
 
     ``weights[s][i][j]`` and ``biases[s][i]`` are ring elements (or fmpq) per
     stage; ``neuron_D(stage_index, i, c0, K)`` returns ``[D_0 .. D_K]``.
+    With ``center`` (ring elements a_j) the inputs are ``a_j + y_j``.
     """
     n = net.n_inputs
     vals = []
@@ -176,6 +223,8 @@ def run(net, Q, ring, weights, biases, neuron_D):
         comps = [None] * (Q + 1)
         if Q >= 1:
             comps[1] = ring.xs[j]
+        if center is not None and _nonzero(center[j]):
+            comps[0] = center[j]
         vals.append(comps)
     for s, stage in enumerate(net.stages()):
         W, b = weights[s], biases[s]
@@ -245,7 +294,7 @@ def to_terms(ring, graded, nvars, convert):
 
 def converter(ring, float_output=False):
     """Maps ``[(param exponents, fmpq), ...]`` to a sympy coefficient."""
-    params = ring.params
+    params = ring.params  # a live list: Taylor mode appends while expanding
 
     def num(c):
         r = sympy.Rational(int(c.p), int(c.q))
@@ -264,3 +313,35 @@ def converter(ring, float_output=False):
         return sympy.Add(*terms)
 
     return conv
+
+
+def taylor_D(ring, act, c0, K):
+    """``f^(k)(c0)/k!`` for k <= K as ring elements (Taylor mode).
+
+    The transcendental values the activation needs at ``c0`` (``tanh(c0)``,
+    ``sigmoid(c0)``, ...) become parameters of the ring, so nested neurons
+    give nested closed forms without expression swell.
+    """
+    from fractions import Fraction
+
+    c0r = ring.zero if c0 is None else (ring.ctx.constant(c0) if _is_const(c0) else c0)
+    if not act.analytic:
+        slope, icpt = act.local(ring.to_sympy(c0))
+        D = [c0r * ring.element(slope) + ring.element(icpt), ring.element(slope)]
+        return (D + [None] * K)[:K + 1]
+    if act.polynomial_degree is not None:
+        g = [ring.element(c) for c in act.maclaurin(act.polynomial_degree)]
+        return series_D(g, c0r, min(K, act.polynomial_degree), ring.one)
+    rules = act._rules
+    if rules is None:  # a user function without a differential system
+        cz = ring.to_sympy(c0)
+        return [ring.element(c) for c in act.taylor(cz, K)]
+    value_rule, deriv_rules, atoms = rules
+    cz = ring.to_sympy(c0)
+    vals = [ring.element(a(cz)) for a in atoms]
+
+    def const(q: Fraction):
+        return ring.ctx.constant(flint.fmpq(q.numerator, q.denominator))
+
+    from .activations import taylor_from_system
+    return taylor_from_system(value_rule, deriv_rules, c0r, vals, K, const, ring.zero)

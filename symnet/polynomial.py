@@ -114,7 +114,7 @@ class Polynomial:
     """
 
     __slots__ = ("_vars", "_order", "_center", "_terms", "_lazy", "_dense", "_domain",
-                 "_float", "__weakref__")
+                 "_float", "_meta", "__weakref__")
 
     #: default printing order when the printer has none: "ascending" degree
     default_print_order = "ascending"
@@ -161,6 +161,7 @@ class Polynomial:
         self._dense = dense
         self._domain = domain
         self._float = None
+        self._meta = None
         if terms is not None and domain is None:
             self._domain = _infer_domain(terms.values())
         return self
@@ -210,6 +211,14 @@ class Polynomial:
         if self._domain is None:
             self._domain = _infer_domain(self._t().values())
         return self._domain
+
+    @property
+    def meta(self):
+        """How the polynomial was made, e.g. ``{"mode": "series", "series_degree": (3, 3)}``.
+
+        Empty for polynomials built directly.
+        """
+        return dict(self._meta or {})
 
     @property
     def is_exact(self):
@@ -557,8 +566,7 @@ class Polynomial:
 
     def _printable(self, printer, with_order=True):
         order = printer._settings.get("order")
-        terms = [sympy.Mul(self._coeff_expr(c), self._mono_expr(e), evaluate=True)
-                 for e, c in self._ordered_items(order)]
+        terms = [self._print_term(c, e) for e, c in self._ordered_items(order)]
         if with_order:
             vars_ = sympy.Tuple(*[v - a for v, a in zip(self._vars, self._center)])
             terms.append(_Trunc(vars_, self._order + 1))
@@ -567,6 +575,15 @@ class Polynomial:
         if len(terms) == 1:
             return terms[0]
         return sympy.Add(*terms, evaluate=False)
+
+    def _print_term(self, c, e):
+        c = self._coeff_expr(c)
+        m = self._mono_expr(e)
+        if m == 1:
+            return c
+        if any(a != 0 for a in self._center) and not c.is_Add:
+            return sympy.Mul(c, m, evaluate=False) if c != 1 else m
+        return sympy.Mul(c, m)
 
     def _sympystr(self, printer):
         e = self._printable(printer)

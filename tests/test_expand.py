@@ -330,3 +330,136 @@ def test_memory_refusal_names_estimate_and_override():
 def test_estimate_work():
     est = symnet.estimate_work(Network.dense([np.ones((5, 10))]), 3)
     assert est["monomials"] == math.comb(13, 3) and est["neurons"] == 5
+
+
+# ---------------------------------------------------------------------------
+# Taylor mode
+# ---------------------------------------------------------------------------
+
+def taylor_oracle_coeff(f, X, at, e):
+    """d^e f(a) / e! by plain sympy differentiation, evaluated to 50 digits."""
+    d = f
+    for x, k in zip(X, e):
+        if k:
+            d = sympy.diff(d, x, k)
+    den = 1
+    for k in e:
+        den *= math.factorial(k)
+    return sympy.N(d.subs(dict(zip(X, at))), 60) / den
+
+
+@pytest.mark.parametrize("acts", [["tanh", "identity"], ["sigmoid", "tanh"],
+                                  ["softplus", "identity"], ["gelu", "sin"],
+                                  ["silu", "exp"]])
+def test_taylor_exact_matches_sympy_series(acts):
+    net = Network.dense([[[1, R(-1, 2)], [R(1, 3), 1]], [[1, 2]]], biases=[[R(1, 2), -1], [R(1, 4)]],
+                        activations=acts)
+    at = (R(1, 3), R(-1, 2))
+    p = expand(net, 3, mode="taylor", at=at)
+    assert p.center == at
+    f = net.expr()
+    for e in [(0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2), (3, 0), (1, 2)]:
+        got = sympy.N(p.coeff(e), 60)
+        want = taylor_oracle_coeff(f, net.inputs, at, e)
+        assert abs(got - want) < 1e-40, (e, got, want)
+
+
+def test_taylor_exact_matches_sympy_series_one_input():
+    # the sympy series of f(a + t) itself, on a tiny nested network
+    net = Network.dense([[[1], [R(-1, 2)]], [[1, 1]]], biases=[[R(1, 2), 1], [0]],
+                        activations=["tanh", "tanh"])
+    a = R(1, 3)
+    t = sympy.Symbol("t")
+    ser = sympy.series(net.expr().subs(net.inputs[0], a + t), t, 0, 4).removeO()
+    p = expand(net, 3, mode="taylor", at=[a])
+    for k in range(4):
+        assert abs(sympy.N(p.coeff((k,)) - ser.coeff(t, k), 50)) < 1e-40
+
+
+def test_taylor_exact_closed_forms():
+    # sigma(x + 1): derivative e/(1 + e)^2, differs from series mode's 3/16
+    net = Network.dense([[[1]]], biases=[[1]], activations=["sigmoid"])
+    p = expand(net, 3, mode="taylor")
+    assert sympy.simplify(p.coeff((1,)) - sympy.E / (1 + sympy.E) ** 2) == 0
+    assert p.coeff((1,)) != expand(net, 3).coeff((1,))
+    # the cubic coefficient of tanh at 1/2 involves tanh(1/2)
+    q = expand(Network.dense([[[1]]], activations=["tanh"]), 3, mode="taylor", at=[R(1, 2)])
+    assert q.coeff((3,)).has(sympy.tanh(R(1, 2)))
+    # tanh(tanh x) = x - 2x^3/3 + 3x^5/5 (the true composition, unlike series mode)
+    tt = expand(Network.dense([[[1]], [[1]]], activations=["tanh", "tanh"]), 5, mode="taylor")
+    assert tt.terms() == {(1,): 1, (3,): R(-2, 3), (5,): R(3, 5)}
+
+
+def test_taylor_float_and_mpf_agree_with_exact():
+    rng = np.random.RandomState(5)
+    Ws = [[[R(int(v), 8) for v in row] for row in rng.randint(-8, 9, size=(3, 2))],
+          [[R(int(v), 8) for v in row] for row in rng.randint(-8, 9, size=(1, 3))]]
+    bs = [[R(1, 4), R(-1, 2), 0], [R(1, 8)]]
+    net = Network.dense(Ws, bs, activations=["tanh", "identity"])
+    at = [R(1, 5), R(-3, 10)]
+    pe = expand(net, 4, mode="taylor", at=at)
+    pf = expand(net, 4, mode="taylor", at=[0.2, -0.3], domain="RR")
+    pm = expand(net, 4, mode="taylor", at=at, domain="mpf", prec=200)
+    assert pf.domain == "RR" and pm.domain == "mpf"
+    for e, c in pe.terms().items():
+        v = sympy.N(c, 60)
+        assert abs(pf.coeff(e) - float(v)) < 1e-12
+        assert abs(sympy.Float(str(pm.coeff(e)), 60) - v) < sympy.Float(10) ** -55
+
+
+def test_taylor_evaluates_at_points_not_shifts():
+    net = Network.dense([[[1.0, 0.5]], [[2.0]]], biases=[[0.1], [0.0]], activations=["tanh", "identity"])
+    a = np.array([0.3, -0.2])
+    p = expand(net, 5, mode="taylor", at=a)
+    X = a + 1e-2 * np.random.RandomState(0).randn(20, 2)
+    np.testing.assert_allclose(p(X), net(X)[:, 0], atol=1e-10)
+    assert abs(p(a) - net(a)) < 1e-14
+
+
+def test_local_polynomials_batched_equals_single():
+    rng = np.random.RandomState(2)
+    net = Network.dense([rng.randn(5, 3), rng.randn(2, 5)], [rng.randn(5), rng.randn(2)],
+                        activations=["sigmoid", "identity"])
+    X = rng.randn(70, 3)
+    ps = symnet.local_polynomials(net, X, 3)
+    assert len(ps) == 70
+    for i in (0, 33, 69):
+        single = expand(net, 3, mode="taylor", at=X[i])
+        for p, q in zip(ps[i], single):
+            assert p.center == q.center
+            for e, c in q.terms().items():
+                assert abs(p.coeff(e) - c) < 1e-12
+
+
+def test_taylor_relu_piecewise_linear():
+    net = Network.dense([[[1, -1], [2, 1]], [[1, 1]]], activations=["relu", "identity"])
+    p = expand(net, 2, mode="taylor", at=[R(1), R(1, 2)])
+    # at (1, 1/2): first neuron 1/2 > 0 active, second 5/2 > 0 active
+    assert p.terms() == {(0, 0): 3, (1, 0): 3, (0, 1): 0} or p.terms() == {(0, 0): 3, (1, 0): 3}
+    with pytest.raises(NonAnalyticActivationError, match="kink"):
+        expand(net, 2, mode="taylor", at=[R(1), R(1)])
+    with pytest.raises(NonAnalyticActivationError, match="kink"):
+        expand(net, 2, mode="taylor", at=[1.0, 1.0])
+
+
+def test_taylor_bad_input():
+    net = Network.dense([[[1, 2]]], activations=["tanh"])
+    with pytest.raises(ShapeError, match="2 coordinates"):
+        expand(net, 2, mode="taylor", at=[1, 2, 3])
+    with pytest.raises(ValueError, match="only for mode='taylor'"):
+        expand(net, 2, at=[0, 0])
+    with pytest.raises(ValueError, match="only for mode='series'"):
+        expand(net, 2, mode="taylor", series_degree=3)
+    with pytest.raises(ValueError, match="mode must be"):
+        expand(net, 2, mode="pade")
+    with pytest.raises(DomainError, match="prec"):
+        expand(net, 2, mode="taylor", prec=100)
+    from symnet.errors import WeightError
+    with pytest.raises(WeightError):
+        expand(net, 2, mode="taylor", at=[float("nan"), 0])
+
+
+def test_meta_records_mode():
+    net = Network.dense([[[1]], [[1]]], activations=["tanh", "tanh"])
+    assert expand(net, 3, series_degree=[3, 1]).meta == {"mode": "series", "series_degree": (3, 1)}
+    assert expand(net, 3, mode="taylor").meta["mode"] == "taylor"
