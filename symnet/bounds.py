@@ -764,6 +764,19 @@ def _neuron_range_only(act, R):
 # the Taylor-model engine
 # ---------------------------------------------------------------------------
 
+def _matmul(A, B):
+    """Product of two 2-D object arrays of balls (via arb_mat: rigorous, in C)."""
+    import numpy as np
+    from flint import arb_mat
+
+    if A.shape[0] * A.shape[1] * B.shape[1] < 2000:
+        return A @ B
+    C = arb_mat(A.tolist()) * arb_mat(B.tolist())
+    out = np.empty((A.shape[0], B.shape[1]), dtype=object)
+    out[...] = C.tolist()
+    return out
+
+
 class _Engine:
     """Propagates Taylor models of degree Q through a network over a box."""
 
@@ -870,7 +883,7 @@ class _Engine:
             if stage.sources:
                 H = np.stack([cols_P[p] for p in stage.sources], axis=1)
                 IH = np.array([cols_I[p] for p in stage.sources] + [None], dtype=object)[:-1]
-                Z = H @ W.T
+                Z = _matmul(H, W.T)
                 IZ = W @ IH
             else:
                 Z = np.full((N, width), self.zero, dtype=object)
@@ -1140,7 +1153,8 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
         the series model does not match ``poly`` (the smaller bound wins).
         Never affects validity, only tightness.
     series_degree : int or sequence of int, optional
-        The ``series_degree`` ``poly`` was built with (default its order).
+        The ``series_degree`` ``poly`` was built with (default: what
+        ``poly.meta`` records, else its order).
     tm_order : int, optional
         Degree of the Taylor models (default ``poly.order``); higher can be
         tighter and is slower.
@@ -1188,12 +1202,11 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
     polys = _check_poly(net, poly)
     Q = polys[0].order
     center_exact = tuple(polys[0].center)
-    if mode is None:
-        mode = getattr(polys[0], "mode", None)
+    meta = getattr(polys[0], "meta", None) or {}
     if mode not in (None, "series", "taylor"):
         raise ValueError(f"mode must be None, 'series' or 'taylor', got {mode!r}")
-    if series_degree is None:
-        series_degree = getattr(polys[0], "series_degree", None)
+    if series_degree is None and meta.get("mode") == "series":
+        series_degree = meta.get("series_degree")
     qs = _series_degrees(net, Q, series_degree)
     if tm_order is None:
         tm_order = Q
@@ -1205,7 +1218,7 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
     exact_box, _ = _parse_box(box, net.n_inputs)
     centred = any(c != 0 for c in center_exact)
     if mode is None:
-        mode = "taylor" if centred else "auto"
+        mode = "taylor" if centred or meta.get("mode") == "taylor" else "auto"
     with _precision(prec):
         _, balls = _parse_box(box, net.n_inputs)
         center = [_to_ball(c, f"polynomial centre [{i}]") for i, c in enumerate(center_exact)]
@@ -1253,7 +1266,8 @@ def _bound_with(eng, pvecs, how, qs, Q):
         g_up = _abs_up(gap) if gap.is_finite() else math.inf
         r_up = _abs_up(I) if I.is_finite() else math.inf
         t_up = _abs_up(tot) if tot.is_finite() else math.inf
-        per.append(min(t_up, g_up + r_up) if math.isfinite(t_up) else t_up)
+        # the float sum g_up + r_up may round down: only t_up (rounded up) is used
+        per.append(t_up)
         parts.append({"polynomial": g_up, "remainder": r_up})
     reason = None
     if any(not math.isfinite(v) for v in per):
