@@ -440,7 +440,15 @@ def _order(text):
 
 
 def build_parser():
-    """The argparse parser of the ``symnet`` command."""
+    """The argparse parser of the ``symnet`` command.
+
+    Examples
+    --------
+    >>> from symnet.cli import build_parser
+    >>> args = build_parser().parse_args(["expand", "net.json", "--order", "4", "-f", "csv"])
+    >>> args.model, args.order, args.format, args.mode
+    ('net.json', 4, 'csv', 'series')
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback on errors")
