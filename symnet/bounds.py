@@ -419,9 +419,19 @@ def _parse_box(box, n):
 # activations in ball arithmetic
 # ---------------------------------------------------------------------------
 
+_CONSTS = {}
+
+
 def _const_ring(q):
-    from flint import arb, fmpq
-    return arb(fmpq(q.numerator, q.denominator))
+    """A Fraction as a ball (cached per working precision)."""
+    import flint
+    key = (q, flint.ctx.prec)
+    v = _CONSTS.get(key)
+    if v is None:
+        if len(_CONSTS) > 100000:
+            _CONSTS.clear()
+        v = _CONSTS[key] = flint.arb(flint.fmpq(q.numerator, q.denominator))
+    return v
 
 
 def _taylor_ball(act, c, n):
@@ -802,6 +812,8 @@ class _Engine:
                 row.append(_ipow(_union(ylo, yhi), k))
             pw.append(row)
         self.yballs = [_union(lo, hi) for lo, hi in yranges]
+        self.ylo = [lo for lo, _ in yranges]
+        self.yhi = [hi for _, hi in yranges]
         M = np.empty(self.N, dtype=object)
         for m in range(self.N):
             v = arb(1)
@@ -821,24 +833,143 @@ class _Engine:
                           zip(s.biases, s.nodes)] + [None], dtype=object)[:-1]
             self.weights.append((W, b))
 
-    def degree_bounds(self, P):
-        """(Q+1, width) balls bounding each homogeneous component over the box."""
-        return self.np.stack([self.Mb[d] @ P[self.B.block(d)] for d in range(self.Q + 1)])
+    def degree_bounds(self, P, degs=None):
+        """(Q+1, width) balls bounding each homogeneous component over the box.
+
+        ``degs = (lo, hi)``: the components outside are known to be zero.
+        """
+        np = self.np
+        lo, hi = (0, self.Q) if degs is None else degs
+        out = np.full((self.Q + 1,) + P.shape[1:], self.zero, dtype=object)
+        for d in range(lo, min(hi, self.Q) + 1):
+            out[d] = self.Mb[d] @ P[self.B.block(d)]
+        return out
 
     def bound(self, P):
         """Balls bounding the polynomial(s) P over the box."""
         return self.M @ P
 
-    def tm_mul(self, A, B):
-        """Product of batched models without constant terms: (P, I, degree bounds)."""
+    # -- a tighter bound of one polynomial by bisection of the box ------------
+    def _shift_tables(self):
+        if getattr(self, "_shifts", None) is None:
+            np = self.np
+            E = self.B.exponents()
+            index = {tuple(int(v) for v in row): m for m, row in enumerate(E)}
+            tabs = []
+            for i in range(self.n):
+                per = []
+                for k in range(1, self.Q + 1):
+                    src = np.flatnonzero(E[:, i] == k)
+                    if not len(src):
+                        continue
+                    for j in range(k):
+                        tgt = []
+                        for m in src:
+                            e = [int(v) for v in E[m]]
+                            e[i] = j
+                            tgt.append(index[tuple(e)])
+                        per.append((k, j, src, np.array(tgt, dtype=np.intp)))
+                tabs.append(per)
+            self._shifts = tabs
+        return self._shifts
+
+    def _shift(self, coeffs, i, delta):
+        """Coefficients of p(u + delta e_i) from those of p(u)."""
+        out = coeffs.copy()
+        pw = [_arb()(1)]
+        for _ in range(self.Q):
+            pw.append(pw[-1] * delta)
+        for k, j, src, tgt in self._shift_tables()[i]:
+            out[tgt] = out[tgt] + coeffs[src] * (comb(k, j) * pw[k - j])
+        return out
+
+    def _leaf_bound(self, coeffs, half):
         np = self.np
-        PA, IA, bA = A
-        PB, IB, bB = B
+        arb = _arb()
+        E = self.B.exponents()
+        M = None
+        for i in range(self.n):
+            h = _union(-half[i], half[i])
+            pw = np.array([arb(1)] + [_ipow(h, k) for k in range(1, self.Q + 1)] + [None],
+                          dtype=object)[:-1]
+            col = pw[E[:, i]]
+            M = col if M is None else M * col
+        return M @ coeffs
+
+    def refined_bound(self, G, I, budget=48):
+        """Ball containing ``G(y) + I`` for every y in the box, by bisection.
+
+        ``G`` is a coefficient vector; the box is cut into at most
+        ``budget + 1`` boxes, each bounded by ``G`` re-expanded at its centre
+        (so the linear part there is exact), splitting the worst box first.
+        """
+        import heapq
+        arb = _arb()
+        root = self.bound(G) + I
+        if budget <= 0 or self.n == 0 or not root.is_finite():
+            return root
+        center, half = [], []
+        for lo, hi in zip(self.ylo, self.yhi):
+            c = arb(((lo + hi) / 2).mid())
+            h = arb(_union(c - lo, hi - c).upper())
+            center.append(c)
+            half.append(h)
+        coeffs = G
+        for i, c in enumerate(center):
+            if not c.is_zero():
+                coeffs = self._shift(coeffs, i, c)
+        heap, tick = [], 0
+
+        def push(cf, hf):
+            nonlocal tick
+            v = self._leaf_bound(cf, hf) + I
+            heapq.heappush(heap, (-float(v.abs_upper()), tick, v, cf, hf))
+            tick += 1
+
+        push(coeffs, half)
+        for _ in range(budget):
+            neg, _, v, cf, hf = heap[0]
+            # the value at the centre is attained: stop when the worst box is tight
+            at_c = cf[0] + I
+            if float(at_c.abs_upper()) >= -neg * 0.995 or not v.is_finite():
+                break
+            heapq.heappop(heap)
+            # split the variable whose terms weigh most (a float heuristic)
+            np = self.np
+            E = self.B.exponents()
+            mids = np.abs(np.array([float(c.mid()) for c in cf]))
+            hs = np.array([float(h) for h in hf])
+            weight = mids * np.prod(hs[None, :] ** E, axis=1)
+            weight[0] = 0.0
+            i = int(np.argmax((weight[:, None] * E).sum(axis=0)))
+            h2 = hf[i] / 2
+            if not h2.is_exact():
+                heapq.heappush(heap, (neg, -1, v, cf, hf))
+                break
+            hh = list(hf)
+            hh[i] = h2
+            push(self._shift(cf, i, -h2), hh)
+            push(self._shift(cf, i, h2), hh)
+        out = None
+        for _, _, v, _, _ in heap:
+            out = v if out is None else _union(out, v)
+        if out.abs_upper() < root.abs_upper():
+            return out
+        return root
+
+    def tm_mul(self, A, B):
+        """Product of batched models without constant terms.
+
+        A model is ``(P, I, degree bounds, (lowest, highest) degree)``.
+        """
+        np = self.np
+        PA, IA, bA, (la, ha) = A
+        PB, IB, bB, (lb, hb) = B
         Q, Bs = self.Q, self.B
         width = PA.shape[1]
         PC = np.full(PA.shape, self.zero, dtype=object)
-        for d1 in range(1, Q):
-            for d2 in range(1, Q - d1 + 1):
+        for d1 in range(la, min(ha, Q - lb) + 1):
+            for d2 in range(lb, min(hb, Q - d1) + 1):
                 slots, outs, _ = Bs.gather_plan(d1, d2)
                 if not len(outs):
                     continue
@@ -850,15 +981,19 @@ class _Engine:
                     acc[:m] += A1[i1] * B2[i2]
                 PC[Bs.offsets[d1 + d2] + outs] += acc
         dropped = np.full(width, self.zero, dtype=object)
-        for d1 in range(1, Q + 1):
-            tail = np.full(width, self.zero, dtype=object)
-            for d2 in range(max(1, Q - d1 + 1), Q + 1):
-                tail = tail + bB[d2]
-            dropped = dropped + bA[d1] * tail
-        totA = bA[1:].sum(axis=0) if Q >= 1 else np.full(width, self.zero, dtype=object)
-        totB = bB[1:].sum(axis=0) if Q >= 1 else np.full(width, self.zero, dtype=object)
+        for d1 in range(la, ha + 1):
+            tail = None
+            for d2 in range(max(lb, Q - d1 + 1), hb + 1):
+                tail = bB[d2] if tail is None else tail + bB[d2]
+            if tail is not None:
+                dropped = dropped + bA[d1] * tail
+        totA = bA[la:ha + 1].sum(axis=0)
+        totB = bB[lb:hb + 1].sum(axis=0)
         IC = dropped + (totA + IA) * IB + IA * totB
-        return PC, IC, self.degree_bounds(PC)
+        degs = (la + lb, min(Q, ha + hb))
+        if degs[0] > Q:
+            degs = (Q + 1, Q)  # empty: everything went into the interval
+        return PC, IC, self.degree_bounds(PC, degs), degs
 
     def run(self, neuron_rule, record=None):
         """Models of the outputs: list of (P (N,), I).  Failures are recorded."""
@@ -878,8 +1013,16 @@ class _Engine:
             cols_I.append(I)
         failures = []
         ranges = {}
-        for s_idx, (stage, (W, b)) in enumerate(zip(self.net.stages(), self.weights)):
+        stages = self.net.stages()
+        maxdeg = [1 if Q >= 1 else 0] * n
+        last_use = {}
+        for s_idx, stage in enumerate(stages):
+            for p in stage.sources:
+                last_use[p] = s_idx
+        keep = set(self.net._output_positions())
+        for s_idx, (stage, (W, b)) in enumerate(zip(stages, self.weights)):
             width = len(stage.nodes)
+            dv = max((maxdeg[p] for p in stage.sources), default=0)
             if stage.sources:
                 H = np.stack([cols_P[p] for p in stage.sources], axis=1)
                 IH = np.array([cols_I[p] for p in stage.sources] + [None], dtype=object)[:-1]
@@ -894,7 +1037,8 @@ class _Engine:
             V = Z.copy()
             V[0] = self.zero
             Iw = IZ + (c0 - cstar)
-            bv = self.degree_bounds(V)
+            vdeg = (1, dv) if dv >= 1 else (Q + 1, Q)
+            bv = self.degree_bounds(V, vdeg)
             Wr = bv.sum(axis=0) + Iw
             R = cstar + Wr
             Ds, Es = [], []
@@ -924,13 +1068,17 @@ class _Engine:
             Pout = np.full((N, width), self.zero, dtype=object)
             Pout[0] = Dm[0]
             Iout = np.array(Es + [None], dtype=object)[:-1]
+            outdeg = 0
             if Kp >= 1:
-                power = (V, Iw, bv)
+                power = (V, Iw, bv, vdeg)
                 Pout = Pout + V * Dm[1][None, :]
                 Iout = Iout + Dm[1] * Iw
+                outdeg = dv
                 for k in range(2, Kp + 1):
-                    power = self.tm_mul(power, (V, Iw, bv))
-                    Pout = Pout + power[0] * Dm[k][None, :]
+                    power = self.tm_mul(power, (V, Iw, bv, vdeg))
+                    if power[3][0] <= Q:
+                        Pout = Pout + power[0] * Dm[k][None, :]
+                        outdeg = max(outdeg, power[3][1])
                     Iout = Iout + Dm[k] * power[1]
             for i, act in enumerate(stage.activations):
                 # a model whose interval is wider than the activation's whole range
@@ -947,6 +1095,10 @@ class _Engine:
             for i in range(width):
                 cols_P.append(Pout[:, i])
                 cols_I.append(Iout[i])
+                maxdeg.append(min(outdeg, Q))
+            for p in stage.sources:
+                if last_use.get(p) == s_idx and p not in keep:
+                    cols_P[p] = None  # free memory: no later stage reads it
         outs = [(cols_P[p], cols_I[p]) for p in self.net._output_positions()]
         return outs, ranges, failures
 
@@ -1031,12 +1183,17 @@ class ErrorBound(float):
     reason : str or None
         Why a bound could not be certified.
     parts : tuple of dict
-        Per output: ``polynomial`` (the bound of the difference between the
-        network's model polynomial and ``p``) and ``remainder`` (the model's
-        interval), both rounded up; their sum bounds the output's error.
+        Per output: ``polynomial`` (a term-by-term bound of the difference
+        between the network's model polynomial and ``p``) and ``remainder``
+        (the model's interval), both rounded up.  Their sum bounds the
+        output's error; the bound itself is usually smaller (the difference
+        is bounded on sub-boxes, together with the interval).
     mode : str
         The model used: ``"series"`` or ``"taylor"`` (per output the
-        tighter when both were tried, see ``modes``).
+        tighter when both were tried, see ``modes``; ``"mixed"`` when they
+        differ).
+    tm_order : int
+        The degree of the Taylor models.
     box, order, center
         What was bounded.
 
@@ -1048,12 +1205,13 @@ class ErrorBound(float):
     >>> b.certified, float(b) < 1e-5, b.per_output == (float(b),)
     (True, True, True)
     >>> print(b)  # doctest: +ELLIPSIS
-    |f(x) - p(x)| <= ... on [-0.1, 0.1]^2 (certified; series model, order 3)
+    |f(x) - p(x)| <= ... on [-0.1, 0.1]^2 (certified; ... model of degree 5)
     """
 
     def __new__(cls, value, *, certified=True, reason=None, per_output=(), parts=(),
-                mode=None, modes=(), box=(), order=None, center=None):
+                mode=None, modes=(), box=(), order=None, center=None, tm_order=None):
         obj = super().__new__(cls, value)
+        obj.tm_order = tm_order
         obj.certified = certified
         obj.reason = reason
         obj.per_output = tuple(per_output)
@@ -1088,8 +1246,8 @@ class ErrorBound(float):
             return f"no certified bound on {self._box_str()}: {self.reason}"
         val = _fmt(float(self))
         lhs = "|f(x) - p(x)|" if len(self.per_output) <= 1 else "max_k |f_k(x) - p_k(x)|"
-        return (f"{lhs} <= {val} on {self._box_str()} (certified; {self.mode} model, "
-                f"order {self.order})")
+        return (f"{lhs} <= {val} on {self._box_str()} (certified; {self.mode} model of "
+                f"degree {self.tm_order})")
 
     def _latex(self, printer):
         if not self.certified:
@@ -1156,8 +1314,11 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
         The ``series_degree`` ``poly`` was built with (default: what
         ``poly.meta`` records, else its order).
     tm_order : int, optional
-        Degree of the Taylor models (default ``poly.order``); higher can be
-        tighter and is slower.
+        Degree of the Taylor models, at least ``poly.order``.  Higher is
+        tighter (the next terms of the network's expansion are then bounded
+        as a polynomial, with cancellations) and slower.  Default
+        ``poly.order + 2``, or ``+ 1`` or ``+ 0`` when the models would
+        exceed about 120,000 coefficients (monomials x neurons).
     prec : int
         Working precision of the ball arithmetic, in bits.
     strict : bool
@@ -1209,10 +1370,13 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
         series_degree = meta.get("series_degree")
     qs = _series_degrees(net, Q, series_degree)
     if tm_order is None:
-        tm_order = Q
-    if isinstance(tm_order, bool) or not isinstance(tm_order, numbers.Integral) or tm_order < Q:
+        tm_order = _default_tm_order(net, Q)
+    elif isinstance(tm_order, bool) or not isinstance(tm_order, numbers.Integral) or \
+            tm_order < Q:
         raise OrderError(f"tm_order must be an int >= the polynomial's order {Q}, "
                          f"got {tm_order!r}")
+    else:
+        _check_memory(net, int(tm_order))
     if isinstance(prec, bool) or not isinstance(prec, numbers.Integral) or prec < 30:
         raise ValueError(f"prec must be an int >= 30 (bits), got {prec!r}")
     exact_box, _ = _parse_box(box, net.n_inputs)
@@ -1242,13 +1406,50 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
                 "uncertified result object instead")
         return ErrorBound(math.inf, certified=False, reason=reason, per_output=per, parts=parts,
                           mode=used[0], modes=used, box=box_disp, order=Q,
-                          center=center_exact)
+                          center=center_exact, tm_order=int(tm_order))
     mode_name = used[0] if len(set(used)) == 1 else "mixed"
     return ErrorBound(total, certified=True, per_output=per, parts=parts, mode=mode_name,
-                      modes=used, box=box_disp, order=Q, center=center_exact)
+                      modes=used, box=box_disp, order=Q, center=center_exact,
+                      tm_order=int(tm_order))
 
 
-def _bound_with(eng, pvecs, how, qs, Q):
+#: default work budget: Taylor-model coefficients (monomials x neurons)
+_TM_BUDGET = 120_000
+
+
+def _tm_size(net, order):
+    n = net.n_inputs
+    return comb(n + order, order) * max(1, len(net.neurons))
+
+
+def _default_tm_order(net, Q):
+    """poly.order + 2, + 1 or + 0: the highest whose models stay cheap."""
+    for extra in (2, 1):
+        if _tm_size(net, Q + extra) <= _TM_BUDGET:
+            return Q + extra
+    _check_memory(net, Q)
+    return Q
+
+
+def _check_memory(net, order):
+    from .errors import ExpansionTooLargeError
+    try:
+        from .expand import _available_memory
+        avail = _available_memory()
+    except Exception:  # pragma: no cover - best effort
+        avail = 8 << 30
+    width = max((len(s.nodes) for s in net.stages()), default=1)
+    live = net.n_inputs + 2 * width
+    nbytes = 96 * comb(net.n_inputs + order, order) * (live + 6 * width)
+    if nbytes > avail // 2:
+        raise ExpansionTooLargeError(
+            f"Taylor models of degree {order} for this network need about "
+            f"{nbytes / 2**30:.1f} GiB of balls, more than half of the "
+            f"{avail / 2**30:.1f} GiB available; pass a smaller tm_order (>= the "
+            "polynomial's order) or bound a lower-order expansion")
+
+
+def _bound_with(eng, pvecs, how, qs, Q, budget=48):
     extra = 2
 
     if how == "series":
@@ -1262,7 +1463,7 @@ def _bound_with(eng, pvecs, how, qs, Q):
     per, parts = [], []
     for (P, I), pv in zip(outs, pvecs):
         gap = eng.bound(P - pv)
-        tot = gap + I
+        tot = eng.refined_bound(P - pv, I, budget)
         g_up = _abs_up(gap) if gap.is_finite() else math.inf
         r_up = _abs_up(I) if I.is_finite() else math.inf
         t_up = _abs_up(tot) if tot.is_finite() else math.inf
