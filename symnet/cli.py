@@ -133,6 +133,7 @@ def cmd_demo(args, out):
     import sympy
 
     import symnet
+    from symnet.latex import _monomial
 
     net = _demo_network()
     order = args.order
@@ -146,7 +147,7 @@ def cmd_demo(args, out):
     out.write(f"Top {len(terms)} coefficients by magnitude (NN2Poly label, monomial, "
               "exact, float):\n")
     for e, c in terms:
-        mono = sympy.sstr(_mono(p, e))
+        mono = sympy.sstr(_monomial(p, e))
         out.write(f"  {symnet.nn2poly_label(e):>7}  {mono:>12}  {sympy.sstr(c):>14}  "
                   f"~ {float(c): .6f}\n")
     rng = np.random.RandomState(0)
@@ -161,15 +162,6 @@ def cmd_demo(args, out):
     out.write("\nPDE check: is the network a sum of 3 ridge functions of (x1, x2)?\n")
     out.write("  " + str(res).replace("\n", "\n  ") + "\n")
     return 0
-
-
-def _mono(p, e):
-    import sympy
-    out = sympy.S.One
-    for v, a, k in zip(p.variables, p.center, e):
-        if k:
-            out *= (v - a) ** k
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -220,18 +212,12 @@ def _read_model(args):
 
 
 def _convert_floats(net, exact, rationalize):
-    from fractions import Fraction
-
     import networkx as nx
-    import sympy
 
     from symnet import Network
+    from symnet.torchio import _converter
 
-    if rationalize is not None:
-        k = int(rationalize)
-        conv = lambda w: sympy.Rational(round(Fraction(w) * k), k)  # noqa: E731
-    else:
-        conv = lambda w: sympy.Rational(Fraction(w))  # noqa: E731
+    conv = _converter(exact, rationalize)
     G = nx.DiGraph(net.graph)
     for n in net.neurons:
         if isinstance(G.nodes[n]["bias"], float):

@@ -977,6 +977,11 @@ def _label_exponents(label, n, where):
     return tuple(e)
 
 
+def _label_key(e):
+    """NN2Poly's row order: by degree, then by label (``1,1,2`` before ``1,2,2``)."""
+    return (sum(e), [i for i, k in enumerate(e) for _ in range(k)])
+
+
 def _as_polys(poly):
     polys = tuple(poly) if isinstance(poly, (tuple, list)) else (poly,)
     if not polys or not all(isinstance(p, Polynomial) for p in polys):
@@ -991,23 +996,19 @@ def _as_polys(poly):
 
 def _ordered_exponents(polys, all_monomials):
     n = len(polys[0].variables)
+    exps = set()
     if all_monomials:
-        from sympy.polys.monomials import itermonomials  # noqa: F401
-        order = max(p.order for p in polys)
-        exps = set()
-
-        def rec(prefix, left):
-            if len(prefix) == n:
-                exps.add(tuple(prefix))
-                return
-            for e in range(left + 1):
-                rec(prefix + [e], left - e)
-        rec([], order)
+        from itertools import combinations_with_replacement
+        for d in range(max(p.order for p in polys) + 1):
+            for combo in combinations_with_replacement(range(n), d):
+                e = [0] * n
+                for j in combo:
+                    e[j] += 1
+                exps.add(tuple(e))
     else:
-        exps = set()
         for p in polys:
             exps |= set(p.terms())
-    return sorted(exps, key=lambda e: (sum(e), [i for i, k in enumerate(e) for _ in range(k)]))
+    return sorted(exps, key=_label_key)
 
 
 def _polynomial_json(polys):
@@ -1020,8 +1021,7 @@ def _polynomial_json(polys):
     for k, p in enumerate(polys):
         terms = [[nn2poly_label(e), _encode_value(c, f"output {k + 1}, coefficient of "
                                                      f"{nn2poly_label(e)}")]
-                 for e, c in sorted(p.terms().items(), key=lambda kv: (
-                     sum(kv[0]), [i for i, m in enumerate(kv[0]) for _ in range(m)]))]
+                 for e, c in sorted(p.terms().items(), key=lambda kv: _label_key(kv[0]))]
         doc["outputs"].append({"order": p.order, "domain": p.domain, "terms": terms})
     return doc
 

@@ -171,23 +171,6 @@ def latex(obj, **settings):
 # polynomials
 # ---------------------------------------------------------------------------
 
-def _ordered_terms(p, order):
-    items = list(p.terms().items())
-
-    def graded(e):
-        return (sum(e), tuple(-i for i in e))
-    if order in (None, "ascending", "none", "old"):
-        items.sort(key=lambda kv: graded(kv[0]))
-    elif order == "descending":
-        items.sort(key=lambda kv: graded(kv[0]), reverse=True)
-    else:
-        from sympy.polys.orderings import monomial_key
-        rev = order.startswith("rev-")
-        key = monomial_key(order[4:] if rev else order)
-        items.sort(key=lambda kv: key(kv[0]), reverse=not rev)
-    return items
-
-
 def _monomial(p, e):
     out = sympy.S.One
     for v, a, k in zip(p.variables, p.center, e):
@@ -199,7 +182,7 @@ def _monomial(p, e):
 def _signed_terms(p, s):
     """[(sign, latex of the term without its sign)] in print order."""
     out = []
-    for e, c in _ordered_terms(p, s.printer._settings.get("order")):
+    for e, c in p._ordered_items(s.printer._settings.get("order")):
         c = s.round(sympy.Float(c) if isinstance(c, float) else c)
         t = sympy.Mul(c, _monomial(p, e))
         if t.could_extract_minus_sign():

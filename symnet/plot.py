@@ -122,6 +122,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
     import sympy
 
     from .io import nn2poly_label
+    from .latex import _monomial
 
     polys = _polys(poly)
     top = _check_count(top, "top")
@@ -144,13 +145,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
         if labels == "nn2poly":
             ticks = [nn2poly_label(e) for e, _ in items]
         else:
-            ticks = []
-            for e, _ in items:
-                m = sympy.S.One
-                for v, ctr, d in zip(p.variables, p.center, e):
-                    if d:
-                        m *= (v - ctr) ** d
-                ticks.append(f"${sympy.latex(m)}$")
+            ticks = [f"${sympy.latex(_monomial(p, e))}$" for e, _ in items]
         a.bar(range(len(vals)), vals, color=[_POS if v >= 0 else _NEG for v in vals])
         a.axhline(0, color="0.3", linewidth=0.8)
         a.set_xticks(range(len(vals)))

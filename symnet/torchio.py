@@ -37,8 +37,7 @@ from fractions import Fraction
 import sympy
 from sympy import S
 
-from .errors import FormatError, NonAnalyticActivationError, NotSupportedError, ShapeError, \
-    SymnetError, WeightError
+from .errors import FormatError, NotSupportedError, ShapeError, SymnetError, WeightError
 
 __all__ = ["from_torch", "load_torch"]
 
@@ -72,31 +71,9 @@ def _rat(q):
     return sympy.Rational(q.numerator, q.denominator)
 
 
-def _sign(c, name):
-    """-1, 0 or 1 for an exact real pre-activation (rigorously), else raise."""
-    c = sympy.sympify(c)
-    if c.is_zero:
-        return 0
-    if c.is_positive:
-        return 1
-    if c.is_negative:
-        return -1
-    val = c.evalf(60)
-    if val.is_Number and abs(val) > sympy.Float(10) ** -50:
-        return 1 if val > 0 else -1
-    raise NonAnalyticActivationError(f"could not decide the sign of the pre-activation {c} "
-                                     f"of {name}")
-
-
-def _kink(name, c):
-    raise NonAnalyticActivationError(
-        f"{name} is not differentiable at its kink (pre-activation {c}); move the expansion "
-        "point off the kink")
-
-
 def _ensure_parametric(name):
     """Register (once) and return the parametric activation ``name``, or None."""
-    from .activations import _REGISTRY, get_activation, register_activation
+    from .activations import _REGISTRY, _sign_dispatch, get_activation, register_activation
 
     m = _PARAM.match(name.strip().lower()) if isinstance(name, str) else None
     if m is None:
@@ -115,10 +92,7 @@ def _ensure_parametric(name):
             return get_activation("leaky_relu")
 
         def local(c, a=a, key=key):
-            s = _sign(c, key)
-            if s == 0:
-                _kink(key, c)
-            return (S.One, S.Zero) if s > 0 else (a, S.Zero)
+            return _sign_dispatch(c, (a, S.Zero), None, (S.One, S.Zero), key)
         fa = float(a)
         return register_activation(
             key, lambda e, a=a: sympy.Piecewise((e, e >= 0), (a * e, True)), analytic=False,
@@ -128,12 +102,9 @@ def _ensure_parametric(name):
         lo, hi = _rat(params[0]), _rat(params[1])
 
         def local(c, lo=lo, hi=hi, key=key):
-            s_lo, s_hi = _sign(c - lo, key), _sign(c - hi, key)
-            if s_lo == 0 or s_hi == 0:
-                _kink(key, c)
-            if s_lo < 0:
+            if _sign_dispatch(c - lo, True, None, False, key):
                 return S.Zero, lo
-            if s_hi > 0:
+            if _sign_dispatch(c - hi, False, None, True, key):
                 return S.Zero, hi
             return S.One, S.Zero
         flo, fhi = float(lo), float(hi)

@@ -3,7 +3,6 @@
 import io
 import json
 import os
-from fractions import Fraction
 
 import networkx as nx
 import numpy as np
