@@ -594,8 +594,8 @@ def local_polynomials(net, X, order, *, domain="RR"):
     >>> from symnet import Network, local_polynomials
     >>> net = Network.dense([[[1.0]]], activations=["tanh"])
     >>> ps = local_polynomials(net, np.array([[0.0], [1.0]]), 2)
-    >>> round(ps[1].coeff((1,)), 6) == round(1 - np.tanh(1.0)**2, 6)
-    True
+    >>> print(ps[1])
+    0.761594155955765 + 0.419974341614026*(x1 - 1.0) - 0.319850004224612*(x1 - 1.0)**2 + O(|x1 - 1.0|**3)
     """
     import numpy as np
 
