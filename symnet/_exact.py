@@ -107,7 +107,7 @@ def _exactify(e):
 
 def make_ring(nvars, exprs, extra=0):
     """A ring whose parameters cover every expression; returns (ring, elements)."""
-    exprs = [_exactify(sympy.sympify(e)) for e in exprs]
+    exprs = [e if isinstance(e, sympy.Rational) else _exactify(sympy.sympify(e)) for e in exprs]
     exact = [e for e in exprs if not e.is_Rational]
     if exact:
         reps, gens = parallel_dict_from_expr(exact)
@@ -226,18 +226,35 @@ def run(net, Q, ring, weights, biases, neuron_D, center=None):
         if center is not None and _nonzero(center[j]):
             comps[0] = center[j]
         vals.append(comps)
+    xgen = {j: ring.xs[j] for j in range(n)}
     for s, stage in enumerate(net.stages()):
         W, b = weights[s], biases[s]
         new = []
+        src_inputs = [j for j, src in enumerate(stage.sources) if src < n]
+        src_hidden = [j for j, src in enumerate(stage.sources) if src >= n]
         for i, act in enumerate(stage.activations):
             z = [None] * (Q + 1)
             row = W[i]
+            # inputs: the linear part in one from_dict, their constants (Taylor) apart
+            lin = [(stage.sources[j], row[j]) for j in src_inputs if _nonzero(row[j])]
+            if lin and Q >= 1:
+                if all(_is_const(w) for _, w in lin):
+                    pad = (0,) * ring.nparam_slots
+                    z[1] = ring.ctx.from_dict({tuple(int(k == src) for k in range(n)) + pad: w
+                                               for src, w in lin})
+                else:
+                    z[1] = sum((xgen[src] * w for src, w in lin[1:]), xgen[lin[0][0]] * lin[0][1])
+                if center is not None:
+                    for src, w in lin:
+                        if vals[src][0] is not None:
+                            t = vals[src][0] * w
+                            z[0] = t if z[0] is None else z[0] + t
+            hid = [(stage.sources[j], row[j]) for j in src_hidden if _nonzero(row[j])]
             for d in range(Q + 1):
-                acc = None
-                for j, src in enumerate(stage.sources):
-                    w = row[j]
+                acc = z[d]
+                for src, w in hid:
                     h = vals[src][d]
-                    if h is None or not _nonzero(w):
+                    if h is None:
                         continue
                     t = h * w
                     acc = t if acc is None else acc + t
