@@ -582,7 +582,9 @@ class Polynomial:
         if m == 1:
             return c
         if any(a != 0 for a in self._center) and not c.is_Add:
-            return sympy.Mul(c, m, evaluate=False) if c != 1 else m
+            # keep c*(x - a) from being distributed, without nesting Muls
+            factors = m.args if m.is_Mul else (m,)
+            return sympy.Mul(c, *factors, evaluate=False) if c != 1 else m
         return sympy.Mul(c, m)
 
     def _sympystr(self, printer):
