@@ -44,22 +44,22 @@ def taylor_poly(net, order, at):
         return None
 
 
-def row(label, net, p, box, mode, **kw):
+def row(label, net, p, box, mode=None, **kw):
     t = time.perf_counter()
     b = error_bound(net, p, box, mode=mode, **kw)
     dt = time.perf_counter() - t
     m = measured(net, p, box)
-    print(f"| {label:<34} | {mode or 'auto':<6} | {float(b):10.3e} | {m:10.3e} | "
-          f"{float(b) / m:6.2f} | {dt:7.2f} s |")
+    print(f"| {label:<42} | {b.mode:<6} | {b.tm_order:>2} | {float(b):10.3e} | {m:10.3e} | "
+          f"{float(b) / m:6.3f} | {dt:7.2f} s |")
 
 
 def header(title):
     print()
     print(title)
     print()
-    print(f"| {'polynomial':<34} | {'model':<6} | {'bound':>10} | {'measured':>10} | "
+    print(f"| {'polynomial':<42} | {'model':<6} | {'TM':>2} | {'bound':>10} | {'measured':>10} | "
           f"{'ratio':>6} | {'time':>9} |")
-    print(f"|{'-' * 36}|{'-' * 8}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 11}|")
+    print(f"|{'-' * 44}|{'-' * 8}|{'-' * 4}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 11}|")
 
 
 def w2(scale, seed=0):
@@ -68,28 +68,31 @@ def w2(scale, seed=0):
 
 
 def main():
-    header("W2-sized: 10 inputs, tanh 50-50, float weights x 1/4, Q = 3")
+    header("W2-sized: 10 inputs, tanh 50-50, float weights x 1/4, Q = 3 "
+           "(model: the tighter of series/taylor; TM: Taylor-model degree)")
     net = w2(0.25)
     p = expand(net, 3)
-    for r in (0.1, 0.2):
-        box = [(-r, r)] * 10
-        for mode in ("series", "taylor", None):
-            row(f"series mode, box [-{r}, {r}]^10", net, p, box, mode)
+    box = [(-0.1, 0.1)] * 10
+    row("series mode, box [-0.1, 0.1]^10", net, p, box, "series", tm_order=3)
+    for tm in (3, 4, 5):
+        row("series mode, box [-0.1, 0.1]^10", net, p, box, "taylor", tm_order=tm)
+    row("series mode, box [-0.1, 0.1]^10 (default)", net, p, box)
+    row("series mode, box [-0.2, 0.2]^10 (default)", net, p, [(-0.2, 0.2)] * 10)
     for seed in (1, 2):
-        row(f"series mode, seed {seed}, box [-0.1, 0.1]^10", w2(0.25, seed), expand(w2(0.25, seed), 3),
-            [(-0.1, 0.1)] * 10, None)
+        other = w2(0.25, seed)
+        row(f"series mode, seed {seed}, box [-0.1, 0.1]^10", other, expand(other, 3), box)
     at = [0.05] * 10
     pt = taylor_poly(net, 3, at)
     if pt is not None:
-        for r in (0.1, 0.2):
-            box = [(a - r, a + r) for a in at]
-            row(f"taylor mode at 0.05, box at +/- {r}", net, pt, box, None)
+        box = [(a - 0.1, a + 0.1) for a in at]
+        for tm in (3, 4, 5):
+            row("taylor mode at 0.05, box at +/- 0.1", net, pt, box, tm_order=tm)
+        row("taylor mode at 0.05, box at +/- 0.2", net, pt, [(a - 0.2, a + 0.2) for a in at])
     else:
         print("(taylor mode not available yet)")
-    row("series mode, box [-0.1, 0.1]^10, tm_order 4", net, p, [(-0.1, 0.1)] * 10, "taylor",
-        tm_order=4)
 
-    header("Small network: 3 inputs, tanh 8-8, float weights x 1/2, box [-0.25, 0.25]^3")
+    header("Small network: 3 inputs, tanh 8-8, float weights x 1/2, box [-0.25, 0.25]^3, "
+           "default options")
     rng = np.random.RandomState(7)
     sizes = [3, 8, 8, 1]
     Ws = [rng.randn(b, a) / np.sqrt(a) / 2 for a, b in zip(sizes[:-1], sizes[1:])]
@@ -97,12 +100,12 @@ def main():
     small = Network.dense(Ws, bs, activations="tanh")
     box = [(-0.25, 0.25)] * 3
     for Q in range(1, 6):
-        row(f"series mode, Q = {Q}", small, expand(small, Q), box, None)
+        row(f"series mode, Q = {Q}", small, expand(small, Q), box)
     for Q in range(1, 6):
         pt = taylor_poly(small, Q, [0, 0, 0])
         if pt is None:
             break
-        row(f"taylor mode at 0, Q = {Q}", small, pt, box, None)
+        row(f"taylor mode at 0, Q = {Q}", small, pt, box)
 
 
 if __name__ == "__main__":

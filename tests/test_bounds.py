@@ -278,6 +278,38 @@ def test_expand_taylor_mode_when_available():
     assert meas <= b <= 3 * meas
 
 
+def test_relu_network_from_expand_taylor_mode():
+    net = Network.dense([[[1.0, -1.0], [2.0, 0.5]], [[1.0, 1.0]]], biases=[[0.5, -0.25], [0.0]],
+                        activations=["relu", "identity"])
+    p = expand(net, 2, mode="taylor", at=[0.3, 0.1])
+    near = [(0.25, 0.35), (0.05, 0.15)]  # no kink inside: only coefficient rounding
+    b = error_bound(net, p, near)
+    assert measured_error(net, p, near) <= b < 1e-15
+    far = [(-0.2, 0.8), (-0.4, 0.6)]  # both kinks crossed
+    assert measured_error(net, p, far, n_random=200) <= error_bound(net, p, far)
+
+
+def test_skip_connections():
+    import networkx as nx
+    x, y = sympy.symbols("x y")
+    G = nx.DiGraph()
+    G.add_node("x", symbol=x)
+    G.add_node("y", symbol=y)
+    G.add_node("h", activation="sigmoid", bias=R(1, 2))
+    G.add_node("g", activation="tanh")
+    G.add_node("o", bias=-1)
+    G.add_edges_from([("x", "h", {"weight": 1}), ("y", "h", {"weight": -2}),
+                      ("h", "g", {"weight": 3}), ("x", "g", {"weight": R(1, 2)}),
+                      ("g", "o", {"weight": 2}), ("y", "o", {"weight": 5}),
+                      ("h", "o", {"weight": -1})])
+    net = Network.from_graph(G)
+    box = [(-R(1, 4), R(1, 4)), (0, R(1, 3))]
+    for p in (expand(net, 3), expand(net, 3, mode="taylor", at=[0, R(1, 6)])):
+        b = error_bound(net, p, box)
+        meas = measured_error(net, p, box)
+        assert meas <= b <= 2 * meas
+
+
 def test_multiple_outputs():
     net = Network.dense([[[1, 1], [1, -1]], [[1, 0], [R(1, 2), 2]]],
                         biases=[[0, R(1, 4)], [0, 1]], activations=["sigmoid", "identity"])
