@@ -26,8 +26,8 @@ from .errors import InputError, ShapeError
 from .pde_arch import Neuron, RidgeSum, Tree, as_architecture
 from .pde_constraints import (_Derivatives, _det, _mi, _ridge_matrix_rows, _ridge_rows,
                               nonsingularity_conditions, pde_constraints)
-from .pde_zero import (_TRIG, BadPoint, Formal, NotNumeric, TooBig, exp_form, is_clearly_nonzero,
-                       is_exactly_zero, prove_zero, run_limited, to_mp)
+from .pde_zero import (_TRIG, BadPoint, Formal, NotNumeric, NumEval, TooBig, exp_form,
+                       is_clearly_nonzero, is_exactly_zero, prove_zero, run_limited, to_mp)
 
 __all__ = ["check_pde", "PDECheck", "Witness"]
 
@@ -141,7 +141,7 @@ def _parse_point(point, inputs, params):
         missing = [x for x in inputs if x not in out]
         if missing:
             raise ShapeError(f"the point must give a value for every input {tuple(inputs)}; missing {tuple(missing)}")
-        return out
+        return {s: out[s] for s in inputs + params if s in out}
     try:
         values = list(point)
     except TypeError:
@@ -161,13 +161,15 @@ def _parse_point(point, inputs, params):
 class _PointValues:
     """Exact and approximate values of the derivatives of F at one point."""
 
-    def __init__(self, derivs, subs, user_point, dps):
+    def __init__(self, derivs, subs, user_point, dps, rational):
         self.derivs = derivs
         self.subs = subs              # internal symbol -> exact number
         self.user_point = user_point  # user symbol -> exact number
         self.dps = dps
+        self.rational = rational      # f is a rational function with rational coefficients
         self._exact = {}
         self._approx = {}
+        self._num = NumEval(subs, dps)
         self.loose = set()   # multi-indices whose digits are not guaranteed
 
     def exact(self, alpha):
@@ -185,7 +187,10 @@ class _PointValues:
     def approx(self, alpha):
         got = self._approx.get(alpha)
         if got is None:
-            got, guaranteed = to_mp(self.exact(alpha), self.dps, strict=True)
+            if self.rational:
+                got, guaranteed = to_mp(self.exact(alpha), self.dps)
+            else:
+                got, guaranteed = self._num(self.derivs(alpha))
             if not guaranteed:
                 self.loose.add(alpha)
             self._approx[alpha] = got
@@ -193,17 +198,21 @@ class _PointValues:
 
 
 def _confirm_nonzero(pv, matrix):
-    """Is ``det`` of the derivatives in ``matrix`` provably nonzero at the point?
+    """Is ``det`` of the derivatives in ``matrix`` nonzero at the point, for sure?
 
-    Returns ``(proven, exact_value, approximate_value)``.  Rational entries
-    are decided exactly; otherwise every entry is known to ``pv.dps``
-    correct digits, and the determinant must exceed a rigorous bound on the
-    error those digits can cause (``k * eps * prod of row 1-norms``);
-    failing that, the exact determinant goes through ``evalf(strict=True)``.
+    Returns ``(proven, exact_value, approximate_value)``; ``exact_value`` is
+    a callable (the exact value is built only when asked for).  For a
+    rational ``f`` the determinant is computed exactly.  Otherwise every
+    entry is known to ``pv.dps`` digits (two working precisions agree), and
+    the determinant must exceed the error those digits can cause,
+    ``3 k eps prod(row 1-norms)``, by a wide margin; failing that, the exact
+    determinant goes through sympy's ``evalf(strict=True)``.
     """
-    exact = [[pv.exact(a) for a in row] for row in matrix]
-    d_exact = _det(exact)
-    if all(v.is_Rational for row in exact for v in row):
+    def exact():
+        return _det([[pv.exact(a) for a in row] for row in matrix])
+
+    if pv.rational:
+        d_exact = exact()
         return d_exact != 0, d_exact, d_exact
     approx = [[pv.approx(a) for a in row] for row in matrix]
     with mpmath.workdps(pv.dps + 20):
@@ -214,8 +223,9 @@ def _confirm_nonzero(pv, matrix):
                 bound *= sum(abs(v) for v in row)
             eps = mpmath.mpf(10) ** -(pv.dps - 3)
             err = (3 * len(matrix) * eps + mpmath.mpf(10) ** -pv.dps) * bound
-            if abs(d) > err:
-                return True, d_exact, d
+            if abs(d) > 10 ** 6 * err:
+                return True, exact, d
+    d_exact = exact()
     return is_clearly_nonzero(d_exact) is True, d_exact, d
 
 
@@ -248,6 +258,8 @@ class _Context:
         self.rvars = tuple(self.real[x] for x in self.inputs)
         self.derivs = _Derivatives(self.fr, self.rvars)
         self.rng = random.Random(seed)
+        self.rational = bool(self.fr.is_rational_function()) and all(
+            a.is_Rational for a in self.fr.atoms(sympy.Number))
         self.numeric = True     # False once f cannot be evaluated numerically
         self.numeric_reason = None
         self.constants = sorted(
@@ -255,9 +267,15 @@ class _Context:
             key=sympy.default_sort_key,
         )
 
+    def not_numeric_reason(self):
+        undefined = sorted({str(a.func) for a in self.expr.atoms(sympy.core.function.AppliedUndef)})
+        if undefined:
+            return f"f contains undefined functions ({', '.join(undefined)}) and cannot be evaluated numerically"
+        return "f cannot be evaluated numerically at rational points"
+
     def values_at(self, user_point, dps=_DPS):
         subs = {self.real[s]: v for s, v in user_point.items()}
-        return _PointValues(self.derivs, subs, dict(user_point), dps)
+        return _PointValues(self.derivs, subs, dict(user_point), dps, self.rational)
 
     def first_order(self):
         n = len(self.inputs)
@@ -289,9 +307,9 @@ class _Context:
                 self._valid(pv, [(0,) * len(self.inputs)] + list(needed), True)
             except BadPoint:
                 continue
-            except NotNumeric as exc:
+            except NotNumeric:
                 self.numeric = False
-                self.numeric_reason = f"f cannot be evaluated numerically ({exc})"
+                self.numeric_reason = self.not_numeric_reason()
                 break
             out.append(pv)
         return out
@@ -345,18 +363,25 @@ class Witness:
     True
     """
 
-    __slots__ = ("constraint", "point", "value", "_approx")
+    __slots__ = ("constraint", "point", "_value", "_approx")
 
     def __init__(self, constraint, point, value, approx=None):
         self.constraint = constraint
         self.point = point
-        self.value = value
+        self._value = value          # an exact number, or a callable building it
         self._approx = approx
+
+    @property
+    def value(self):
+        """The exact value of the constraint at the point (nonzero)."""
+        if callable(self._value):
+            self._value = self._value()
+        return self._value
 
     @property
     def value_n(self):
         """The value as a 15-digit Float."""
-        if self.value.is_Rational or self._approx is None:
+        if self._approx is None or (not callable(self._value) and self._value.is_Rational):
             return self.value.evalf(15)
         with mpmath.workdps(15):
             a = self._approx
@@ -366,6 +391,8 @@ class Witness:
 
     def _short(self):
         """The exact value when it is short, else None."""
+        if callable(self._value):
+            return None  # not built yet: show the approximation
         return self.value if self.value.is_Rational or sympy.count_ops(self.value) <= 12 else None
 
     def __str__(self):
@@ -434,6 +461,23 @@ class PDECheck:
         Ridge sums and neurons: the directions ``(a_i, b_i)`` (neuron: ``w``).
     elapsed : float
         Seconds spent.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet import check_pde
+    >>> x, y, z = sympy.symbols("x y z")
+    >>> r = check_pde(x*y + y*z, "((x,z),y)", point={x: 1, y: 2, z: 3})
+    >>> r.satisfied, r.nonsingular, r.representable
+    (True, True, True)
+    >>> print(r)
+    check_pde: f = x*y + y*z on the tree ((x, z), y)
+      constraints: satisfied (1 of 1 proven identically zero)
+      point: x = 1, z = 3, y = 2
+      non-singular at the point: yes
+      representable: yes (the constraints hold and every non-root node has a nonzero gradient at the point)
+      decomposition:
+        h_(x, z) = 2*x + 2*z
     """
 
     def __init__(self, **kw):
@@ -599,11 +643,19 @@ def _prove_shared(ctx, constraints, status, rewrite):
             return
         exprs = list(exp_form(sympy.Tuple(*exprs)).args)
     F = Formal(exprs)
-    images = {a: F(e) for a, e in zip(alphas, exprs)}
+    images = {}
     for i in todo:
-        rows = [[images[a] for a in row] for row in constraints[i].multi_indices]
-        if F.is_zero(F.det(rows)):
-            status[i] = "proven"
+        try:
+            rows = []
+            for row in constraints[i].multi_indices:
+                for a in row:
+                    if a not in images:
+                        images[a] = F(exprs[alphas.index(a)])
+                rows.append([images[a] for a in row])
+            if F.is_zero(F.det(rows)):
+                status[i] = "proven"
+        except (TooBig, ZeroDivisionError):
+            continue
 
 
 def _prove_all(ctx, constraints, status, timeout, info=None):
@@ -775,13 +827,12 @@ def _rank_status(m, pv):
     rows = _ridge_rows(m - 1)
     mat = _ridge_matrix_rows(m, rows)
     try:
-        exact = [[pv.exact(a) for a in row] for row in mat]
+        if pv.rational:
+            return sympy.Matrix([[pv.exact(a) for a in row] for row in mat]).rank() == m
         with mpmath.workdps(pv.dps):
             approx = [[pv.approx(a) for a in row] for row in mat]
     except (BadPoint, NotNumeric):
         return None
-    if all(v.is_Rational for row in exact for v in row):
-        return sympy.Matrix(exact).rank() == m
     candidates = []
     with mpmath.workdps(pv.dps):
         for combo in itertools.combinations(range(len(rows)), m):
@@ -799,7 +850,7 @@ def _rank_status(m, pv):
         for rel, combo, cols in candidates:
             if time.monotonic() > deadline:
                 return None
-            if is_exactly_zero(_det([[exact[i][b] for b in cols] for i in combo]), 1.0) is not True:
+            if is_exactly_zero(_det([[pv.exact(mat[i][b]) for b in cols] for i in combo]), 1.0) is not True:
                 return None
         return False
     return None
@@ -1000,9 +1051,9 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
         except BadPoint:
             point_note = "f or its derivatives are not defined at the point"
             p0 = None
-        except NotNumeric as exc:
+        except NotNumeric:
             ctx.numeric = False
-            ctx.numeric_reason = f"f cannot be evaluated numerically ({exc})"
+            ctx.numeric_reason = ctx.not_numeric_reason()
             p0 = None
         if p0 is not None:
             points.append(p0)

@@ -293,7 +293,7 @@ class Formal:
     True
     """
 
-    def __init__(self, exprs, max_terms=300_000):
+    def __init__(self, exprs, max_terms=4_000_000):
         import flint
 
         self.max_terms = max_terms
@@ -450,7 +450,7 @@ class Formal:
         return not (dre.is_zero() and (dim is None or dim.is_zero()))
 
 
-def formal_zero(expr, max_terms=300_000):
+def formal_zero(expr, max_terms=4_000_000):
     """True if ``expr`` is formally zero (see :class:`Formal`), else None."""
     try:
         F = Formal([expr], max_terms)
@@ -516,6 +516,111 @@ def to_mp(value, dps, strict=False):
             return (re_mp if im_mp == 0 else mpmath.mpc(re_mp, im_mp)), guaranteed
     except (TypeError, ValueError):
         raise NotNumeric(str(value)) from None
+
+
+_MPMATH = {
+    sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
+    sympy.cot: "cot", sympy.sec: "sec", sympy.csc: "csc", sympy.sinh: "sinh", sympy.cosh: "cosh",
+    sympy.tanh: "tanh", sympy.coth: "coth", sympy.sech: "sech", sympy.csch: "csch",
+    sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan", sympy.asinh: "asinh",
+    sympy.acosh: "acosh", sympy.atanh: "atanh", sympy.erf: "erf", sympy.erfc: "erfc",
+    sympy.gamma: "gamma", sympy.Abs: "fabs", sympy.atan2: "atan2", sympy.sinc: "sinc",
+}
+
+
+class NumEval:
+    """Memoised evaluation of sympy expressions at one point with mpmath.
+
+    Shared subexpressions are evaluated once per point, which matters for
+    the large derivatives of deep compositions.  Each value is computed at
+    two working precisions; it is reported as *guaranteed* to ``dps``
+    digits when both agree to ``dps`` digits (a difference far below the
+    value is the error estimate of the lower precision).
+    """
+
+    def __init__(self, subs, dps):
+        self.subs = dict(subs)
+        self.dps = dps
+        self._memos = ({}, {})
+        self._wps = (dps + 15, 2 * dps + 30)
+
+    def _value(self, e, memo):
+        got = memo.get(e)
+        if got is not None:
+            return got
+        if e.is_Rational:
+            out = mpmath.mpf(int(e.p)) / int(e.q)
+        elif e.is_Symbol:
+            if e not in self.subs:
+                raise NotNumeric(f"no value for {e}")
+            v = self.subs[e]
+            out = mpmath.mpf(int(v.p)) / int(v.q) if v.is_Rational else self._value(v, memo)
+        elif e.is_Add:
+            out = mpmath.fsum(self._value(a, memo) for a in e.args)
+        elif e.is_Mul:
+            out = mpmath.fprod(self._value(a, memo) for a in e.args)
+        elif e.is_Pow:
+            b, k = e.args
+            bv = self._value(b, memo)
+            if k.is_Integer:
+                if bv == 0 and k < 0:
+                    raise BadPoint("division by zero")
+                out = bv ** int(k)
+            else:
+                kv = self._value(k, memo)
+                if bv == 0 and mpmath.re(kv) <= 0:
+                    raise BadPoint("0 to a non-positive power")
+                out = mpmath.power(bv, kv)
+        elif e is sympy.I:
+            out = mpmath.mpc(0, 1)
+        elif e.is_Float:
+            out = mpmath.mpf(e)
+        elif e.is_number and not e.args:  # pi, E, EulerGamma, ...
+            out = mpmath.mpmathify(e.evalf(mpmath.mp.dps + 5))
+        elif type(e) in _MPMATH or e.func in _MPMATH:
+            args = [self._value(a, memo) for a in e.args]
+            try:
+                out = getattr(mpmath, _MPMATH[e.func])(*args)
+            except (ZeroDivisionError, ValueError):
+                raise BadPoint(f"{e.func.__name__} is not defined there") from None
+        elif isinstance(e, (sympy.Derivative, sympy.Subs)) or isinstance(e, sympy.core.function.AppliedUndef):
+            raise NotNumeric(f"{e} cannot be evaluated")
+        else:
+            # anything else (Piecewise, Heaviside, Max, ...): let sympy evaluate this node
+            exact = e.xreplace(self.subs)
+            if exact.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+                raise BadPoint(f"{e} is not defined there")
+            num = exact.evalf(mpmath.mp.dps)
+            if not num.is_number:
+                raise NotNumeric(f"{e} cannot be evaluated")
+            re, im = num.as_real_imag()
+            out = mpmath.mpf(sympy.Float(re, mpmath.mp.dps)) if re != 0 else mpmath.mpf(0)
+            if im != 0:
+                out = mpmath.mpc(out, mpmath.mpf(sympy.Float(im, mpmath.mp.dps)))
+        if isinstance(out, mpmath.mpc) and out.imag == 0:
+            out = out.real
+        if not mpmath.isfinite(out):
+            raise BadPoint(f"{e} is not finite there")
+        memo[e] = out
+        return out
+
+    def __call__(self, expr):
+        """``(value at dps digits, guaranteed)`` for a sympy expression."""
+        vals = []
+        for wp, memo in zip(self._wps, self._memos):
+            with mpmath.workdps(wp):
+                try:
+                    vals.append(self._value(expr, memo))
+                except ZeroDivisionError:
+                    raise BadPoint("division by zero") from None
+                except RecursionError:
+                    raise NotNumeric("expression too deep") from None
+        lo, hi = vals
+        with mpmath.workdps(self._wps[1]):
+            diff = abs(lo - hi)
+            guaranteed = diff == 0 or diff <= mpmath.mpf(10) ** -(self.dps + 2) * abs(hi)
+        with mpmath.workdps(self.dps):
+            return +hi, guaranteed
 
 
 def is_clearly_nonzero(exact, digits=30):

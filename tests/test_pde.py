@@ -279,3 +279,112 @@ def test_variety_equations_vanish_on_tree_polynomials():
     bad = {s: 0 for s in syms}
     bad.update({sympy.Symbol("a_110"): 1, sympy.Symbol("a_011"): 1})
     assert any(e.xreplace(bad) != 0 for e in eqs)
+
+
+# ---------------------------------------------------------------------------
+# zero testing: undecided answers, time limits, parameters, odd functions
+# ---------------------------------------------------------------------------
+def test_time_limit_gives_undecided_never_a_guess():
+    import time
+
+    f = exp(x * y) * sin(z + w) + x * y
+    t0 = time.monotonic()
+    r = check_pde(f, "((x,y),(z,w))", timeout=1e-6)
+    assert time.monotonic() - t0 < 30
+    assert r.satisfied is None
+    assert r.representable is None
+    assert "time limit" in r.reason
+    assert r.unproven and r.witness is None
+
+
+def test_run_limited_stops_a_long_computation():
+    import time
+
+    from symnet.pde_zero import run_limited
+
+    t0 = time.monotonic()
+    finished, value = run_limited(lambda: time.sleep(3) or 1, 0.2)
+    assert (finished, value) == (False, None)
+    assert time.monotonic() - t0 < 2
+    assert run_limited(lambda: 42, 1.0) == (True, 42)
+
+
+def test_undefined_functions_are_proven_or_undecided():
+    g, h = sympy.Function("g"), sympy.Function("h")
+    r = check_pde(g(h(x, y), z), "((x,y),z)")
+    assert r.satisfied is True          # proven symbolically
+    assert r.representable is None      # non-singularity cannot be evaluated
+    r = check_pde(g(h(x, z), y), "((x,y),z)")
+    assert r.satisfied is None          # no witness can be evaluated, no proof: undecided
+    assert "undefined functions (g, h)" in r.reason
+
+
+def test_parameters_are_kept_symbolic():
+    a, b = sympy.symbols("a b")
+    r = check_pde(exp(a * x * y) + b * z, "((x,y),z)")
+    assert r.satisfied is True and r.parameters == (a, b)
+    r = check_pde(x * y + a * y * z, "((x,y),z)")
+    assert r.satisfied is False and a in r.witness.point
+    r = check_pde(tanh(a * x + b * y), Neuron([x, y]))
+    assert r.representable is True and r.directions == [sympy.Tuple(1, b / a)]
+
+
+def test_piecewise_and_abs():
+    assert check_pde(sympy.Abs(x * y) + z, "((x,y),z)").satisfied is True
+    pw = sympy.Piecewise((x * y, z > 0), (x * y + 1, True)) + x * z
+    assert check_pde(pw, "((x,y),z)").satisfied is False
+
+
+def test_identities_need_exponential_rewriting():
+    f = tanh(x + y) - (tanh(x) + tanh(y)) / (1 + tanh(x) * tanh(y)) + x * y * z
+    r = check_pde(f, "((x,y),z)")
+    assert r.satisfied is True and r.representable is True
+    g = (sin(x + y) - sin(x) * cos(y) - cos(x) * sin(y)) * z + x * y
+    assert check_pde(g, "((x,y),z)").satisfied is True
+
+
+def test_floats_are_converted_exactly_and_strings_accepted():
+    r = check_pde(0.5 * x * y + 0.25 * z, "((x,y),z)")
+    assert r.satisfied is True and r.f == x * y / 2 + z / 4
+    assert check_pde("exp(x*y) + z", "((x,y),z)").satisfied is True
+
+
+def test_symbols_with_assumptions_are_matched_by_name():
+    xr, yr = sympy.symbols("x y", real=True)
+    r = check_pde(exp(xr * yr) + z, "((x,y),z)")
+    assert r.satisfied is True and r.parameters == ()
+
+
+def test_constant_function_is_representable():
+    r = check_pde(sympy.Integer(3), "((x,y),z)")
+    assert r.representable is True and r.nonsingular is False
+
+
+def test_sums_of_fewer_ridge_functions():
+    r = check_pde(tanh(x + 2 * y), RidgeSum(2, [x, y]))
+    assert r.satisfied is True and r.nonsingular is False and r.representable is True
+    assert r.directions == [sympy.Tuple(1, 2)]
+
+
+def test_irrational_directions():
+    r = check_pde(tanh(x + sqrt(2) * y) + sin(x - y), RidgeSum(2, [x, y]))
+    assert r.satisfied is True and r.representable is True
+    r = check_pde(exp(x) * sin(y), RidgeSum(2, [x, y]))
+    assert r.representable is False and "complex" in r.representable_reason
+
+
+def test_neuron_decomposition_reconstructs_f():
+    f = tanh(2 * x - 3 * y + z + 1)
+    r = check_pde(f, Neuron([x, y, z]))
+    w_vec, sigma = r.decomposition["w"], r.decomposition["sigma"]
+    rebuilt = sigma(sum(wi * v for wi, v in zip(w_vec, (x, y, z))))
+    assert sympy.simplify((rebuilt - f).rewrite(exp)) == 0
+
+
+def test_network_arguments():
+    net = symnet.Network.dense([[[1, 2], [3, -1]], [[1, 1]]], activations=["tanh", "identity"],
+                               inputs=sympy.symbols("x y"))
+    with pytest.raises(InputError, match="inputs"):
+        check_pde(net, RidgeSum(2, [z, w]))
+    c = pde_constraints(RidgeSum(2, [x, y]))[0]
+    assert c.apply(net) == c.apply(net.expr())
