@@ -352,8 +352,17 @@ def _box_number(v, where):
         return sympy.Integer(int(v)), _to_ball(int(v), where)
     if isinstance(v, Fraction):
         return sympy.Rational(v.numerator, v.denominator), _to_ball(v, where)
-    if isinstance(v, numbers.Real) and not isinstance(v, sympy.Basic):
-        return _box_number(float(v), where)
+    if hasattr(v, "_mpf_") and not isinstance(v, sympy.Basic):  # an mpmath mpf: exactly
+        e = sympy.Float(v)
+        if not e.is_finite:
+            raise BoxError(f"{where}: box ends must be finite, got {v}")
+        return e, _from_mpf(v._mpf_)
+    if (isinstance(v, numbers.Real) or hasattr(v, "as_integer_ratio")) and \
+            not isinstance(v, sympy.Basic):
+        try:
+            return _box_number(Fraction(v), where)  # exact (Decimal, numpy, ...)
+        except (TypeError, ValueError, OverflowError):
+            raise BoxError(f"{where}: expected a finite real number, got {v!r}") from None
     if not isinstance(v, sympy.Basic):
         raise BoxError(f"{where}: expected a real number, got {type(v).__name__} {v!r}")
     e = v
@@ -447,7 +456,7 @@ def _taylor_ball(act, c, n):
         out = []
         f = act.func(_Z)
         for k in range(n + 1):
-            out.append(_compiled(("deriv", id(act), k), f / math.factorial(k), (_Z,))([c]))
+            out.append(_compiled(("deriv", act, k), f / math.factorial(k), (_Z,))([c]))
             f = sympy.diff(f, _Z)
     if not all(v.is_finite() for v in out):
         raise _Uncertifiable(f"the derivatives of {act.name!r} are not finite on {c}")
@@ -476,7 +485,7 @@ def _atom_values(act, c):
     """
     arb = _arb()
     _, deriv_rules, atoms = act._rules
-    fs = [_compiled(("atom", id(act), j), a.expr, (a.variables[0],))
+    fs = [_compiled(("atom", act, j), a.expr, (a.variables[0],))
           for j, a in enumerate(atoms)]
     vals = [f([c]) for f in fs]
     if c.rad() > 0 and c.is_finite():
@@ -507,7 +516,7 @@ _CELLS = {}
 def _cell(act, n, e, j):
     """Enclosures of t_0..t_n over the dyadic cell [j 2^e, (j+1) 2^e] (cached)."""
     import flint
-    key = (id(act), act.name, n, e, j, flint.ctx.prec)
+    key = (act, n, e, j, flint.ctx.prec)
     hit = _CELLS.get(key)
     if hit is None:
         arb = _arb()
@@ -585,7 +594,7 @@ _MACLAURIN = {}
 
 def _maclaurin_balls(act, q):
     import flint
-    key = (id(act), act.name, q, flint.ctx.prec)
+    key = (act, q, flint.ctx.prec)
     if key not in _MACLAURIN:
         coeffs = act.maclaurin(q)
         try:
@@ -631,7 +640,7 @@ def _series_remainder(act, q, R, extra=2):
         cum[j] = run
     f = None
     try:
-        f = _compiled(("func", id(act)), act.func(_Z), (_Z,))
+        f = _compiled(("func", act), act.func(_Z), (_Z,))
     except _Uncertifiable:
         f = None
     gq = g[:q + 1]
@@ -675,7 +684,7 @@ def _piecewise(act, cstar, R):
         slope, icpt = _to_ball(slope, "slope"), _to_ball(icpt, "intercept")
     except NonAnalyticActivationError:
         slope, icpt = arb(0), arb(0)
-    f = _compiled(("func", id(act)), act.func(_Z), (_Z,))
+    f = _compiled(("func", act), act.func(_Z), (_Z,))
     lo, hi = R.lower(), R.upper()
     pts = [lo, hi] + [arb(k) for k in _KINKS[act.name] if lo < k < hi]
     vals = [f([p]) - slope * p - icpt for p in pts]
@@ -750,7 +759,7 @@ def _sigma_range(act, R):
             return _range_coeffs(act, 0, R)[0]
         except _Uncertifiable:
             pass
-    f = _compiled(("func", id(act)), act.func(_Z), (_Z,))
+    f = _compiled(("func", act), act.func(_Z), (_Z,))
     lo, hi = R.lower(), R.upper()
     pieces = 32
     step = (hi - lo) / pieces
@@ -1643,7 +1652,7 @@ def _ball_preactivations(net, point):
                     z = z + _to_ball(w, "weight") * cols[p]
             out[node] = z
             try:
-                v = _compiled(("func", id(act)), act.func(_Z), (_Z,))([z])
+                v = _compiled(("func", act), act.func(_Z), (_Z,))([z])
             except _Uncertifiable:
                 v = arb.nan()
             cols.append(v)

@@ -452,6 +452,12 @@ def test_box_forms(small):
     assert float(a) == float(b) == float(c) == float(d)
     e = error_bound(net, p, [(-sympy.sqrt(2) / 3, sympy.pi / 7), (0, 0)])  # degenerate ok
     assert e.certified
+    # other number types are taken exactly, never rounded to a float (a smaller box)
+    import decimal
+    f = error_bound(net, p, (mpmath.mpf(-0.5), decimal.Decimal("0.5")))
+    assert float(f) == float(a)
+    with pytest.raises(BoxError):
+        error_bound(net, p, (decimal.Decimal("-Infinity"), 0))
 
 
 def test_bad_polynomials_and_options(small):
