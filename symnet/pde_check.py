@@ -26,7 +26,7 @@ from .errors import InputError, ShapeError
 from .pde_arch import Neuron, RidgeSum, Tree, as_architecture
 from .pde_constraints import (_Derivatives, _det, _mi, _ridge_matrix_rows, _ridge_rows,
                               nonsingularity_conditions, pde_constraints)
-from .pde_zero import (_TRIG, BadPoint, Formal, NotNumeric, NumEval, TooBig, exp_form,
+from .pde_zero import (_TRIG, BadPoint, Deadline, Formal, NotNumeric, NumEval, TooBig, exp_form,
                        is_clearly_nonzero, is_exactly_zero, prove_zero, run_limited, to_mp)
 
 __all__ = ["check_pde", "PDECheck", "Witness"]
@@ -674,15 +674,22 @@ def _prove_all(ctx, constraints, status, timeout, info=None):
         if not finished and info is not None:
             info["timed_out"] = True
     left = 0
+    budget = Deadline(None if timeout is None else max(30.0, 10 * timeout))
     for idx, c in enumerate(constraints):
         if status[idx] != "unproven":
+            continue
+        if budget.expired():
+            left += 1
+            if info is not None:
+                info["timed_out"] = True
             continue
         try:
             expr = c.evaluate(ctx.derivs)
         except Exception:  # pragma: no cover - differentiation errors
             left += 1
             continue
-        if prove_zero(expr, timeout, info) is True:
+        limit = None if timeout is None else min(timeout, budget.remaining())
+        if prove_zero(expr, limit, info) is True:
             status[idx] = "proven"
         else:
             left += 1
@@ -920,7 +927,8 @@ def _classify_form(c, m):
             return False, "complex directions: the annihilating operator has no real factorisation" + disc_note, None
         roots = sympy.real_roots(poly)
         dirs = [sympy.Tuple(1, r) for r in roots] + ([sympy.Tuple(0, 1)] if at_infinity else [])
-        return True, f"{m} distinct real directions" + disc_note, dirs
+        what = "1 real direction" if m == 1 else f"{m} distinct real directions"
+        return True, what + disc_note, dirs
     # irrational coefficients: decide numerically with guaranteed digits where possible
     if m == 2:
         sign = is_clearly_nonzero(disc)
@@ -985,7 +993,9 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
         inputs.  Default: a random rational point where ``f`` is defined.
     timeout : float or None, optional
         Time limit in seconds for the exact proof of each constraint
-        (default 5).  ``None``: no limit.
+        (default 5); proofs stop altogether after ``max(30, 10 * timeout)``
+        seconds, leaving the remaining constraints undecided.  ``None``: no
+        limit.
     seed : int, optional
         Seed of the random rational points (results are reproducible).
 

@@ -480,8 +480,10 @@ def nonsingularity_conditions(arch):
     """The non-singularity conditions under which the constraints are sufficient.
 
     * Tree: for every non-root internal node ``v`` with at least two leaves,
-      the gradient of ``F`` in the variables below ``v`` is nonzero (leaves
-      and unary nodes over a leaf need no condition).
+      the gradient of ``F`` in the variables below ``v`` is nonzero.  Leaves,
+      nodes over a single leaf and nodes over all the leaves need no
+      condition (``h_v`` can be the variable itself, or ``F`` itself); a
+      chain of unary nodes over the same leaves gives one condition.
     * Neuron: the gradient of ``F`` is nonzero.
     * Ridge sum of ``m`` terms: ``M_{m-1}`` has rank ``m``.
 
@@ -495,10 +497,13 @@ def nonsingularity_conditions(arch):
     """
     arch = as_architecture(arch)
     if isinstance(arch, Tree):
-        out = []
+        out, seen = [], set()
+        everything = frozenset(arch.leaves)
         for v in arch.internal_nodes():
-            if v is arch or len(v.leaves) < 2:
+            leafset = frozenset(v.leaves)
+            if v is arch or len(leafset) < 2 or leafset == everything or leafset in seen:
                 continue
+            seen.add(leafset)
             out.append(Condition("gradient", arch.leaves, v.leaves, node=v))
         return out
     if isinstance(arch, Neuron):
