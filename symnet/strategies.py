@@ -53,6 +53,8 @@ def _hypothesis_setup_hook():
     _register_types()
 
 
+import functools  # noqa: E402
+import inspect  # noqa: E402
 import math  # noqa: E402
 import numbers  # noqa: E402
 from fractions import Fraction  # noqa: E402
@@ -198,6 +200,35 @@ def _pool(who, name, value, known):
             raise InvalidArgument(f"{who}: unknown entry {v!r} in {name}; expected one of "
                                   f"{known} or a callable")
     return tuple(value)
+
+
+def _described(factory):
+    """Make the strategies ``factory`` returns print as the call that made them.
+
+    ``repr(sst.networks(depth=2))`` is ``networks(depth=2)`` rather than the
+    internal composite with its processed arguments.
+    """
+    sig = inspect.signature(factory)
+
+    @functools.wraps(factory)
+    def wrapper(*args, **kwargs):
+        strategy = factory(*args, **kwargs)
+        bound = sig.bind(*args, **kwargs)
+        shown = []
+        for name, value in bound.arguments.items():
+            param = sig.parameters[name]
+            if param.kind is param.KEYWORD_ONLY:
+                shown.append(f"{name}={value!r}")
+            else:
+                shown.append(repr(value))
+        text = f"{factory.__name__}({', '.join(shown)})"
+        try:  # a LazyStrategy caches its repr here; harmless if hypothesis changes
+            strategy._LazyStrategy__representation = text
+        except AttributeError:  # pragma: no cover - slotted strategies
+            pass
+        return strategy
+
+    return wrapper
 
 
 # ---------------------------------------------------------------------------
@@ -378,6 +409,7 @@ def _number_strategy(who, name, value, default):
     raise InvalidArgument(f"{who}: {name} must be a SearchStrategy or a number; got {value!r}")
 
 
+@_described
 def networks(*, inputs=(1, 3), depth=(1, 2), widths=(1, 3), activations=None,
              weights=None, biases=None, outputs: int = 1, output_activation="identity",
              symbolic: bool = False) -> SearchStrategy[Network]:
@@ -545,6 +577,7 @@ def _monomials(n, order):
     return out
 
 
+@_described
 def polynomials(variables=None, order=None, *, coefficients=None, max_terms=None,
                 center=None) -> SearchStrategy[Polynomial]:
     """Truncated symnet Polynomials with small exact coefficients.
@@ -622,6 +655,7 @@ def _polynomials(draw, fixed_vars, v_range, o_range, c_s, max_terms, center):
 # trees and functions computed on them
 # ---------------------------------------------------------------------------
 
+@_described
 def trees(leaves=None, *, permute: bool = True) -> SearchStrategy[Tree]:
     """Rooted trees whose leaves are the given variables: every shape, any arity.
 
@@ -727,6 +761,7 @@ def _leaf_map(name, x):
     return {"identity": x, "square": x**2, "exp": sympy.exp(x), "sin": sympy.sin(x)}[name]
 
 
+@_described
 def tree_functions(tree, *, constituents=None, coefficients=None, leaf_maps: bool = True
                    ) -> SearchStrategy[sympy.Expr]:
     """Smooth functions computed on a given tree, from a pool of constituents.
@@ -825,6 +860,7 @@ def _direction_key(d):
     return (a, b)
 
 
+@_described
 def ridge_sums(m, inputs, *, profiles=None, max_direction: int = 3, biases=None
                ) -> SearchStrategy[sympy.Expr]:
     """Sums of ``m`` ridge functions ``f_1(a_1 x + b_1 y + c_1) + ... + f_m(...)``.

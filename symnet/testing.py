@@ -92,6 +92,8 @@ def _grkey(e):
 
 
 def _monomial_str(variables, center, exps):
+    if not any(exps):
+        return "the constant term"
     m = sympy.Mul(*[(v - a) ** k for v, a, k in zip(variables, center, exps) if k])
     return sympy.sstr(m)
 

@@ -439,3 +439,12 @@ def test_registration_in_a_fresh_interpreter(script, expected):
 def test_repeated_registration_is_harmless():
     sst._hypothesis_setup_hook()
     assert isinstance(st.from_type(Network), st.SearchStrategy)
+
+
+def test_strategies_print_as_the_call_that_made_them():
+    assert repr(sst.networks(depth=2, biases=0)) == "networks(depth=2, biases=0)"
+    assert repr(sst.networks()) == "networks()"
+    assert repr(sst.trees("x y z")) == "trees('x y z')"
+    assert repr(sst.ridge_sums(2, "x y", max_direction=2)) == \
+        "ridge_sums(2, 'x y', max_direction=2)"
+    assert repr(st.from_type(Network)) == "networks()"
