@@ -16,6 +16,7 @@ True
 """
 
 import itertools
+import numbers
 import random
 import time
 
@@ -79,8 +80,8 @@ def _as_expression(f, inputs):
                 )
     elif isinstance(f, bool):
         raise InputError(f"f must be a sympy expression or a Network; got the bool {f!r}")
-    elif isinstance(f, (int, float)):
-        expr = sympy.sympify(f)
+    elif isinstance(f, numbers.Number) and not isinstance(f, complex):
+        expr = sympy.Rational(f) if isinstance(f, float) else sympy.sympify(f)
     elif isinstance(f, str):
         try:
             expr = sympy.sympify(f, locals={x.name: x for x in inputs})
@@ -296,7 +297,8 @@ class _Context:
             if len(out) >= count or not self.numeric:
                 break
             positive = attempt < 8
-            pt = _random_point(self.rng, self.inputs, positive)
+            scale = 1 if attempt < 20 else 10 if attempt < 30 else 100
+            pt = {k: v * scale for k, v in _random_point(self.rng, self.inputs, positive).items()}
             if self.params:
                 if fixed_params is not None:
                     pt.update(fixed_params)
