@@ -42,6 +42,16 @@ def five_leaf():
     return Tree("(((x,y),z),(w,u))"), sin(h2 + h3) * h3 + exp(h2 * h3)
 
 
+def five_leaf_nested():
+    # the kind of function the property tests build: nested tanh/sin/exp, 5 leaves
+    a = -u / 2 + 3 * w**2 + 3 * w + x**2 + x * (u / 2 + tanh(u)) * (w**2 + w) + x - tanh(u)
+    t = tanh(a)
+    b = -4 * y + (2 * y + sin(y)) * t - 2 * sin(y) + t**2 + 2 * t
+    f = tanh(12 * y - 3 * (2 * y + sin(y)) * t + b**2 + b * exp(z / 3) + 2 * exp(z / 3) + 6 * sin(y)
+             - 3 * t**2 - 6 * t)
+    return Tree("(((x,u,w),y),z)"), f
+
+
 def five_leaf_wrong():
     tree, f = five_leaf()
     return Tree("(((x,z),y),(w,u))"), f
@@ -78,6 +88,7 @@ def main():
     for label, make, target in [
         ("5-leaf tree, transcendental, satisfied", five_leaf, 5.0),
         ("5-leaf tree, transcendental, wrong tree", five_leaf_wrong, 5.0),
+        ("5-leaf tree, nested tanh/sin/exp, satisfied", five_leaf_nested, 5.0),
         ("3 ridge functions (210 minors), satisfied", three_ridges, 10.0),
         ("3 ridge functions (210 minors), violated", three_ridges_wrong, 10.0),
         ("3 ridges, harmonic quintic", three_ridges_complex, 10.0),
