@@ -419,7 +419,7 @@ def _as_inputs(inputs, who, *, count=None):
         raise InputError(f"{who}: inputs must be distinct variables; got {tuple(out)}")
     if count is not None and len(out) != count:
         raise NotSupportedError(
-            f"{who}: only {count} inputs are supported yet; got {len(out)} inputs {tuple(out)}"
+            f"{who}: only exactly {count} inputs are supported yet; got {len(out)}: {tuple(out)}"
         )
     return tuple(out)
 
@@ -430,7 +430,8 @@ class Neuron:
     Parameters
     ----------
     inputs : sequence of Symbol or str
-        The distinct input variables (``"x y z"`` is accepted).
+        The distinct input variables (``"x y z"`` is accepted, and so is
+        ``Neuron(x, y, z)``).
 
     Examples
     --------
@@ -445,8 +446,8 @@ class Neuron:
 
     __slots__ = ("_inputs",)
 
-    def __init__(self, inputs):
-        self._inputs = _as_inputs(inputs, "Neuron")
+    def __init__(self, inputs, *more):
+        self._inputs = _as_inputs((inputs,) + more if more else inputs, "Neuron")
 
     @property
     def inputs(self):
@@ -523,7 +524,9 @@ class RidgeSum:
 
     __slots__ = ("_m", "_inputs")
 
-    def __init__(self, m, inputs):
+    def __init__(self, m, inputs, *more):
+        if more:
+            inputs = (inputs,) + more
         if isinstance(m, bool) or not isinstance(m, (int, sympy.Integer)):
             raise InputError(f"RidgeSum: m (the number of ridge functions) must be an int; got {m!r}")
         if int(m) < 1:

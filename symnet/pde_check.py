@@ -23,7 +23,7 @@ import time
 import mpmath
 import sympy
 
-from .errors import InputError, ShapeError
+from .errors import InputError, ShapeError, SymnetError
 from .pde_arch import Neuron, RidgeSum, Tree, as_architecture
 from .pde_constraints import (_Derivatives, _det, _mi, _ridge_matrix_rows, _ridge_rows,
                               nonsingularity_conditions, pde_constraints)
@@ -342,6 +342,32 @@ def _fmt_point(point):
 
 def _latex_point(point):
     return ", ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in point.items())
+
+
+class Decomposition(dict):
+    """The inner functions ``{node: h_v}`` of a tree decomposition.
+
+    Keys are sub-Trees; a nested tuple or a spec string naming the node is
+    accepted for lookup, e.g. ``d["(x,y)"]`` or ``d[(x, y)]``.
+    """
+
+    @staticmethod
+    def _key(key):
+        if isinstance(key, (str, tuple, list)):
+            try:
+                return Tree(key)
+            except SymnetError:
+                return key
+        return key
+
+    def __getitem__(self, key):
+        return super().__getitem__(self._key(key))
+
+    def __contains__(self, key):
+        return super().__contains__(self._key(key))
+
+    def get(self, key, default=None):
+        return super().get(self._key(key), default)
 
 
 class Witness:
@@ -1169,7 +1195,7 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
 
 
 def _tree_decomposition(tree, expr, point):
-    out = {}
+    out = Decomposition()
     for v in tree.internal_nodes():
         if v is tree or len(v.leaves) < 2:
             continue
@@ -1195,7 +1221,7 @@ def _tree_representable(tree, ctx, p0, nonsingular, timeout):
             return None, "a non-singularity condition fails at the point: inconclusive there", None
         return None, "non-singularity could not be decided at the point", None
     if not keep:
-        return True, "f does not depend on the inputs", {}
+        return True, "f does not depend on the inputs", Decomposition()
     pruned = _prune_tree(tree, set(keep))
     sub_ctx = _Context(ctx.expr, tuple(pruned.leaves), ctx.params + tuple(x for x in ctx.inputs if x not in keep), 0)
     sub_pv = sub_ctx.values_at(p0.user_point)

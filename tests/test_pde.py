@@ -388,3 +388,12 @@ def test_network_arguments():
         check_pde(net, RidgeSum(2, [z, w]))
     c = pde_constraints(RidgeSum(2, [x, y]))[0]
     assert c.apply(net) == c.apply(net.expr())
+
+
+def test_decomposition_lookup_and_varargs_constructors():
+    r = check_pde(exp(x * y) + z, "((x,y),z)", point={x: 1, y: 2, z: 3})
+    d = r.decomposition
+    assert d[(x, y)] == d["(x,y)"] == d[Tree("(x,y)")] == exp(x * y) + 3
+    assert (x, y) in d and "(y,z)" not in d
+    assert Neuron(x, y, z) == Neuron([x, y, z])
+    assert RidgeSum(2, x, y) == RidgeSum(2, (x, y))
