@@ -290,7 +290,7 @@ class _Context:
                     raise BadPoint("not real")
         return True
 
-    def random_points(self, count, needed, fixed_params=None, dps=_DPS):
+    def random_points(self, count, needed, dps=_DPS):
         """Up to ``count`` random rational points where f is defined, real and finite."""
         out = []
         for attempt in range(40):
@@ -300,10 +300,7 @@ class _Context:
             scale = 1 if attempt < 20 else 10 if attempt < 30 else 100
             pt = {k: v * scale for k, v in _random_point(self.rng, self.inputs, positive).items()}
             if self.params:
-                if fixed_params is not None:
-                    pt.update(fixed_params)
-                else:
-                    pt.update(_random_point(self.rng, self.params, True))
+                pt.update(_random_point(self.rng, self.params, True))
             pv = self.values_at(pt, dps)
             try:
                 self._valid(pv, [(0,) * len(self.inputs)] + list(needed), True)
@@ -317,13 +314,9 @@ class _Context:
         return out
 
 
-def _mp_det(matrix):
-    return _det(matrix)
-
-
 def _relative_size(rows):
     """``|det| / Hadamard bound`` for a square matrix of mpmath numbers (0 if all zero)."""
-    det = _mp_det(rows)
+    det = _det(rows)
     bound = mpmath.mpf(1)
     for row in rows:
         norm = mpmath.sqrt(sum(abs(a) ** 2 for a in row))
@@ -576,7 +569,9 @@ class PDECheck:
 
     def _repr_latex_(self):
         def text(s):
-            return r"\text{" + s.replace("_", r"\_").replace("$", r"\$") + "}"
+            special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
+                       "&": r"\&", "%": r"\%", "#": r"\#", "$": r"\$", "~": r"\~{}"}
+            return r"\text{" + "".join(special.get(ch, ch) for ch in s) + "}"
 
         rows = [rf"{text('f = ')} {sympy.latex(self.f)}\quad {text('on')}\quad {sympy.latex(self.arch)}"]
         n = len(self.constraints)
@@ -759,7 +754,7 @@ def _neuron_structural(ctx, points, timeout):
     return None
 
 
-def _ridge_kernel(m, pv, exact=True, rows_choice=None):
+def _ridge_kernel(m, pv, exact=True):
     """Kernel vector of ``M_{m-1}`` at a point from an m-row subset with a nonzero minor.
 
     Returns ``(c_exact, c_approx, rows)`` or None when no nonzero minor is found.
@@ -774,7 +769,7 @@ def _ridge_kernel(m, pv, exact=True, rows_choice=None):
             cof = []
             for a in range(m + 1):
                 minor = [[r[b] for b in range(m + 1) if b != a] for r in sub]
-                cof.append((-1) ** a * _mp_det(minor) if m > 0 else 1)
+                cof.append((-1) ** a * _det(minor) if m > 0 else 1)
             norm = max(abs(v) for v in cof)
             bound = mpmath.mpf(1)
             for r in sub:

@@ -33,7 +33,7 @@ from math import lcm
 import sympy
 
 from .errors import InputError, OrderError
-from .pde_arch import Neuron, RidgeSum, Tree, as_architecture
+from .pde_arch import Neuron, Tree, as_architecture
 
 __all__ = ["Constraint", "Condition", "pde_constraints", "nonsingularity_conditions",
            "variety_equations", "generic_polynomial"]

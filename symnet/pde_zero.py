@@ -171,11 +171,6 @@ def _exp_generators(expr):
     return expr.xreplace(mapping)
 
 
-def _numerator_zero(expr):
-    num, _ = sympy.fraction(sympy.together(expr))
-    return sympy.expand(num) == 0
-
-
 def _has_piecewise_like(expr):
     return expr.has(sympy.Piecewise, sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min)
 
