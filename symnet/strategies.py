@@ -33,9 +33,6 @@ from __future__ import annotations
 
 # Defined before hypothesis is imported: importing hypothesis runs its entry
 # points, which load this (partially initialised) module.
-_deferred_registration = False
-
-
 def _hypothesis_setup_hook():
     """Register symnet's types with hypothesis (the ``hypothesis`` entry point).
 
@@ -44,13 +41,10 @@ def _hypothesis_setup_hook():
     ``Activation``, ``Neuron``, ``RidgeSum``) and ``st.builds`` of classes
     annotated with them work.
     """
-    global _deferred_registration
-    if "_register_types" not in globals():
-        # this module is importing hypothesis right now: it registers the
-        # types itself once it is fully defined
-        _deferred_registration = True
-        return
-    _register_types()
+    if "_register_types" in globals():
+        _register_types()
+    # else this module is importing hypothesis right now: it registers the
+    # types itself at the end of its import
 
 
 import functools  # noqa: E402
@@ -947,5 +941,7 @@ def _register_types():
         RidgeSum, st.integers(1, 3).map(lambda m: RidgeSum(m, _default_symbols(2))))
 
 
-if _deferred_registration:
-    _register_types()
+# Registering here too makes ``from symnet import strategies`` enough when
+# hypothesis' plugins are disabled (HYPOTHESIS_NO_PLUGINS); registering twice
+# is harmless.
+_register_types()

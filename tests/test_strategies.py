@@ -19,9 +19,10 @@ from symnet import strategies as sst
 
 x, y, z, w = sympy.symbols("x y z w")
 
-# find() without the slow "explain" phase and without the example database
+# find() without the slow "explain" phase and without the example database; derandomized,
+# because the shrinker may stop in a local minimum that depends on the first failing example
 FIND = settings(database=None, phases=[Phase.generate, Phase.shrink], max_examples=300,
-                suppress_health_check=list(HealthCheck))
+                derandomize=True, suppress_health_check=list(HealthCheck))
 
 
 def minimal(strategy, condition=lambda v: True):
@@ -174,10 +175,10 @@ def test_networks_shrink_to_fewer_narrower_simpler_layers():
     assert [s.activations[0].name for s in net.stages()] == ["identity", "identity"]
     net = minimal(sst.networks(), lambda n: len(n.layers) >= 3)
     assert dense_shape(net) == [1, 1, 1, 1]
-    # the smallest network that is not affine: one square neuron of x1
-    net = minimal(sst.networks(), lambda n: n.expr().has(sympy.Pow))
-    assert net.n_inputs == 1 and net.stages()[0].activations[0].name == "square"
-    assert len(net.layers) == 2
+    # the smallest network that is not affine: one nonlinear neuron of x1
+    net = minimal(sst.networks(), lambda n: symnet.expand(n, 2).degree == 2)
+    assert dense_shape(net) == [1, 1, 1]
+    assert net.stages()[0].activations[0].name != "identity"
     # the smallest network with a tanh that is nonzero at the origin (needs a bias)
     net = minimal(sst.networks(), lambda n: n.expr().has(sympy.tanh)
                   and n.expr().subs({v: 0 for v in n.inputs}) != 0)
@@ -427,7 +428,19 @@ FRESH_MODULE_FIRST = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("script, expected", [(FRESH, "ok"), (FRESH_MODULE_FIRST, "")])
+NO_PLUGINS = textwrap.dedent("""
+    import os, sys
+    os.environ["HYPOTHESIS_NO_PLUGINS"] = "1"
+    from hypothesis import strategies as st
+    assert "symnet.strategies" not in sys.modules
+    import symnet
+    from symnet import strategies    # importing the module registers the types
+    print(st.from_type(symnet.Network))
+""")
+
+
+@pytest.mark.parametrize("script, expected", [(FRESH, "ok"), (FRESH_MODULE_FIRST, "LazyStrategy"),
+                                              (NO_PLUGINS, "networks()")])
 def test_registration_in_a_fresh_interpreter(script, expected):
     env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_NO_PLUGINS"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -71,6 +71,9 @@ def test_exact_constants_are_decided_exactly():
                              Polynomial({(0,): 3 + 2 * s2}, (x,), 0))
     assert_polynomials_equal(Polynomial({(1,): sympy.log(4)}, (x,), 1),
                              Polynomial({(1,): 2 * sympy.log(2)}, (x,), 1))
+    e = sympy.E
+    assert_polynomials_equal(Polynomial({(0,): sympy.tanh(R(1, 2))}, (x,), 0),
+                             Polynomial({(0,): (e - 1) / (e + 1)}, (x,), 0))
     err = mismatch(Polynomial({(1,): sympy.log(2)}, (x,), 1),
                    Polynomial({(1,): R(693147, 1000000)}, (x,), 1))
     assert "log(2) != 693147/1000000" in str(err)
