@@ -49,7 +49,7 @@ def row(label, net, p, box, mode=None, **kw):
     b = error_bound(net, p, box, mode=mode, **kw)
     dt = time.perf_counter() - t
     m = measured(net, p, box)
-    print(f"| {label:<42} | {b.mode:<6} | {b.tm_order:>2} | {float(b):10.3e} | {m:10.3e} | "
+    print(f"| {label:<46} | {b.mode:<6} | {b.tm_order:>2} | {float(b):10.3e} | {m:10.3e} | "
           f"{float(b) / m:6.3f} | {dt:7.2f} s |")
 
 
@@ -57,9 +57,9 @@ def header(title):
     print()
     print(title)
     print()
-    print(f"| {'polynomial':<42} | {'model':<6} | {'TM':>2} | {'bound':>10} | {'measured':>10} | "
+    print(f"| {'polynomial':<46} | {'model':<6} | {'TM':>2} | {'bound':>10} | {'measured':>10} | "
           f"{'ratio':>6} | {'time':>9} |")
-    print(f"|{'-' * 44}|{'-' * 8}|{'-' * 4}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 11}|")
+    print(f"|{'-' * 48}|{'-' * 8}|{'-' * 4}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 11}|")
 
 
 def w2(scale, seed=0):
@@ -87,7 +87,9 @@ def main():
         box = [(a - 0.1, a + 0.1) for a in at]
         for tm in (3, 4, 5):
             row("taylor mode at 0.05, box at +/- 0.1", net, pt, box, tm_order=tm)
-        row("taylor mode at 0.05, box at +/- 0.2", net, pt, [(a - 0.2, a + 0.2) for a in at])
+        wide = [(a - 0.2, a + 0.2) for a in at]
+        row("taylor mode at 0.05, box at +/- 0.2", net, pt, wide)
+        row("taylor mode at 0.05, box at +/- 0.2, splits=4", net, pt, wide, splits=4)
     else:
         print("(taylor mode not available yet)")
 
@@ -106,6 +108,12 @@ def main():
         if pt is None:
             break
         row(f"taylor mode at 0, Q = {Q}", small, pt, box)
+    wide = [(-1, 1)] * 3
+    pt = taylor_poly(small, 3, [0, 0, 0])
+    if pt is not None:
+        for sp in (0, 4, 16, 64):
+            row(f"taylor mode at 0, Q = 3, box [-1, 1]^3, splits={sp}", small, pt, wide,
+                splits=sp)
 
 
 if __name__ == "__main__":
