@@ -49,7 +49,7 @@ def row(label, net, p, box, mode=None, **kw):
     b = error_bound(net, p, box, mode=mode, **kw)
     dt = time.perf_counter() - t
     m = measured(net, p, box)
-    print(f"| {label:<46} | {b.mode:<6} | {b.tm_order:>2} | {float(b):10.3e} | {m:10.3e} | "
+    print(f"| {label:<50} | {b.mode:<6} | {b.tm_order:>2} | {float(b):10.3e} | {m:10.3e} | "
           f"{float(b) / m:6.3f} | {dt:7.2f} s |")
 
 
@@ -57,9 +57,9 @@ def header(title):
     print()
     print(title)
     print()
-    print(f"| {'polynomial':<46} | {'model':<6} | {'TM':>2} | {'bound':>10} | {'measured':>10} | "
+    print(f"| {'polynomial':<50} | {'model':<6} | {'TM':>2} | {'bound':>10} | {'measured':>10} | "
           f"{'ratio':>6} | {'time':>9} |")
-    print(f"|{'-' * 48}|{'-' * 8}|{'-' * 4}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 11}|")
+    print(f"|{'-' * 52}|{'-' * 8}|{'-' * 4}|{'-' * 12}|{'-' * 12}|{'-' * 8}|{'-' * 11}|")
 
 
 def w2(scale, seed=0):
