@@ -397,3 +397,19 @@ def test_decomposition_lookup_and_varargs_constructors():
     assert (x, y) in d and "(y,z)" not in d
     assert Neuron(x, y, z) == Neuron([x, y, z])
     assert RidgeSum(2, x, y) == RidgeSum(2, (x, y))
+
+
+def test_checks_work_outside_the_main_thread():
+    import threading
+
+    out = {}
+
+    def work():
+        out["ok"] = check_pde(exp(x * y) * sin(z + w) + x * y, "((x,y),(z,w))")
+        out["limited"] = check_pde(exp(x * y) * sin(z + w) + x * y, "((x,y),(z,w))", timeout=1e-6)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(120)
+    assert out["ok"].satisfied is True and out["ok"].representable is True
+    assert out["limited"].satisfied is None and "time limit" in out["limited"].reason
