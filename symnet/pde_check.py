@@ -654,16 +654,20 @@ def _guess_constant(exact, approx, ctx, allow_numeric):
     return guess
 
 
-def _prove_shared(ctx, constraints, status, rewrite):
-    """Formal proofs of all undecided constraints at once, sharing the derivatives."""
-    todo = [i for i, st in enumerate(status) if st == "unproven"]
+def _prove_shared(ctx, constraints, todo, rewrite):
+    """Formal proofs of the constraints ``todo`` at once, sharing the derivatives.
+
+    Returns the indices proven.  It touches no shared state, so that a run
+    abandoned at its time limit cannot change the answer afterwards.
+    """
+    proven = []
     if not todo:
-        return
+        return proven
     alphas = sorted({a for i in todo for row in constraints[i].multi_indices for a in row})
     exprs = [ctx.derivs(a) for a in alphas]
     if rewrite:
         if not any(e.has(sympy.exp, *_TRIG) for e in exprs):
-            return
+            return proven
         exprs = list(exp_form(sympy.Tuple(*exprs)).args)
     F = Formal(exprs)
     images = {}
@@ -676,9 +680,10 @@ def _prove_shared(ctx, constraints, status, rewrite):
                         images[a] = F(exprs[alphas.index(a)])
                 rows.append([images[a] for a in row])
             if F.is_zero(F.det(rows)):
-                status[i] = "proven"
+                proven.append(i)
         except (TooBig, ZeroDivisionError):
             continue
+    return proven
 
 
 def _prove_all(ctx, constraints, status, timeout, info=None):
@@ -690,12 +695,17 @@ def _prove_all(ctx, constraints, status, timeout, info=None):
     for rewrite in (False, True):
         if "unproven" not in status:
             break
+        todo = [i for i, st in enumerate(status) if st == "unproven"]
         try:
-            finished, _ = run_limited(lambda: _prove_shared(ctx, constraints, status, rewrite), timeout)
+            finished, proven = run_limited(lambda: _prove_shared(ctx, constraints, todo, rewrite), timeout)
         except (TooBig, KeyError, ZeroDivisionError, RecursionError):
-            finished = True
-        if not finished and info is not None:
-            info["timed_out"] = True
+            finished, proven = True, []
+        if not finished:
+            if info is not None:
+                info["timed_out"] = True
+            continue
+        for i in proven:
+            status[i] = "proven"
     left = 0
     budget = Deadline(None if timeout is None else max(30.0, 10 * timeout))
     for idx, c in enumerate(constraints):
