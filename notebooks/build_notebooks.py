@@ -321,10 +321,214 @@ import sys
 """),
 ]
 
+PROPERTY = [
+    md("""
+# Property-based testing of identities
+
+A conjecture about networks ("every network of this shape satisfies ...") can be tested on
+thousands of random exact networks with [hypothesis](https://hypothesis.readthedocs.io), which
+then *shrinks* a counterexample to the smallest network that still breaks it.
+`symnet.strategies` provides the strategies (networks, weights, activations, polynomials, trees,
+functions computed on trees, sums of ridge functions) and `symnet.testing` the assertions,
+whose messages name the first differing monomial. hypothesis is a test dependency, so the
+strategies are imported explicitly: `from symnet import strategies as sst`.
+"""),
+    code("""
+import sympy
+from hypothesis import Phase, given, settings, strategies as st
+
+import symnet
+from symnet import check_pde, expand
+from symnet import strategies as sst
+from symnet.testing import assert_expansion_matches, assert_polynomials_equal
+
+# this notebook's runs: reproducible, no example database, and no slow "explain" phase
+DEMO = settings(max_examples=50, deadline=None, database=None, derandomize=True,
+                phases=[Phase.generate, Phase.shrink])
+print("hypothesis strategies for", [name for name in sst.__all__ if name.islower()])
+"""),
+    md("""
+## What the strategies draw
+
+`sst.networks()` draws small dense networks with exact rational weights (denominators up to 4,
+|w| <= 2), one activation per hidden layer and a linear output. Every argument narrows it:
+here two inputs named `x, y` and one hidden layer of two neurons. Shrinking goes toward fewer
+inputs, fewer and narrower layers, weights toward 0 and simpler activations: `identity`,
+`square`, `tanh`, `sigmoid`, ... in that order.
+"""),
+    code("""
+drawn = []
+
+@settings(DEMO, max_examples=6)
+@given(sst.networks(inputs="x y", depth=1, widths=2))
+def collect(net):
+    drawn.append(net)
+
+collect()
+for net in drawn[1:4]:
+    print(repr(net))
+    print(net, end="\\n\\n")
+"""),
+    md("""
+The other strategies, one drawn value each. Because symnet registers its types with
+hypothesis (through hypothesis' entry point, as soon as symnet is installed),
+`st.from_type(symnet.Network)` and `st.builds(...)` of classes annotated with symnet types
+work too.
+"""),
+    code("""
+def one(strategy, skip=3):
+    # the value drawn after `skip` others (reproducible)
+    values = []
+
+    @settings(DEMO, max_examples=skip + 1)
+    @given(strategy)
+    def draw(value):
+        values.append(value)
+
+    draw()
+    return values[-1]
+
+print("weight:        ", one(sst.weights()))
+print("polynomial:    ", one(sst.polynomials("x y", 2)))
+tree = one(sst.trees("x y z w"), skip=4)
+print("tree:          ", tree)
+print("on that tree:  ", one(sst.tree_functions(tree)))
+print("2 ridges:      ", one(sst.ridge_sums(2, "x y")))
+print("from_type:     ", repr(one(st.from_type(symnet.Network))))
+"""),
+    md("""
+## A true identity
+
+An odd activation with zero biases gives an odd polynomial: every monomial of the expansion has
+odd total degree. hypothesis checks it on 50 networks with `tanh`, `sin` or `erf` layers.
+"""),
+    code("""
+@DEMO
+@given(net=sst.networks(activations=["tanh", "sin", "erf"], biases=0), order=st.integers(0, 5))
+def odd_in_odd_out(net, order):
+    p = expand(net, order)
+    assert all(sum(e) % 2 == 1 for e in p.terms()), p
+
+odd_in_odd_out()
+print("odd_in_odd_out: no counterexample in 50 networks")
+"""),
+    md("""
+## A false conjecture: "series mode equals Taylor mode"
+
+Series mode (the NN2Poly polynomial) replaces every activation by its Maclaurin polynomial and
+substitutes the whole pre-activation into it; Taylor mode is the exact Taylor polynomial of the
+network at 0. A reasonable-sounding conjecture is that they agree. hypothesis disagrees, and
+shrinks its counterexample before reporting it (orders from 2 on, so that polynomial activations
+are not truncated).
+"""),
+    code("""
+found = []
+
+@DEMO
+@given(net=sst.networks(), order=st.integers(2, 4))
+def series_equals_taylor(net, order):
+    found.append((net, order))
+    assert_polynomials_equal(expand(net, order), expand(net, order, mode="taylor"))
+
+try:
+    series_equals_taylor()
+except AssertionError as err:
+    print(*err.__notes__, sep="\\n")
+    print(f"{type(err).__name__}: {err}")
+
+net, order = found[-1]          # the last call replays the shrunk counterexample
+print(net)
+"""),
+    md("""
+The smallest counterexample is one neuron fed by a constant: a bias. Series mode substitutes
+the constant into the Maclaurin polynomial of `tanh` (`z - z**3/3 + ...`, truncated at degree
+`order`), while the exact Taylor polynomial has `tanh(1)` itself:
+"""),
+    code("""
+print("series:", expand(net, order))
+print("taylor:", expand(net, order, mode="taylor"))
+"""),
+    md("""
+## Refining the conjecture
+
+Without biases? hypothesis finds the next counterexample at once: an activation that is not
+zero at 0 (here `sigmoid(0) = 1/2`) acts as a bias for the next layer.
+"""),
+    code("""
+found = []
+
+@DEMO
+@given(net=sst.networks(biases=0), order=st.integers(2, 4))
+def no_biases(net, order):
+    found.append(net)
+    assert_polynomials_equal(expand(net, order), expand(net, order, mode="taylor"))
+
+try:
+    no_biases()
+except AssertionError as err:
+    print(*err.__notes__, sep="\\n")
+    print(f"{type(err).__name__}: {err}")
+print(found[-1])
+"""),
+    md("""
+With zero biases and activations that vanish at 0, every pre-activation has no constant term,
+truncating at each step is exact, and the conjecture holds:
+"""),
+    code("""
+@DEMO
+@given(net=sst.networks(biases=0, activations=["identity", "square", "tanh", "sin", "erf",
+                                               "silu", "gelu"]),
+       order=st.integers(0, 4))
+def series_equals_taylor_without_constants(net, order):
+    assert_polynomials_equal(expand(net, order), expand(net, order, mode="taylor"))
+
+series_equals_taylor_without_constants()
+print("no counterexample in 50 networks")
+"""),
+    md("""
+## Conjectures about architectures
+
+`sst.tree_functions(tree)` draws smooth functions computed on a tree (compositions of sums,
+products, `exp`, `sin`, `tanh`, ... of the children), so they satisfy the tree's PDE constraints.
+Are they also computed on a different tree? The shrunk counterexample is as small as it gets:
+"""),
+    code("""
+@DEMO
+@given(sst.tree_functions("((x,y),z)"))
+def also_on_another_tree(f):
+    assert check_pde(f, "((x,z),y)").satisfied, f
+
+try:
+    also_on_another_tree()
+except AssertionError as err:
+    print(*err.__notes__, sep="\\n")
+print(check_pde(sympy.sympify("z*(x + y)"), "((x,z),y)"))
+"""),
+    md("""
+## In a test suite
+
+The same tests run under pytest; symnet's own suite proves its identities this way
+(`tests/test_identities.py`), with small budgets by default and more examples under
+`--hypothesis-profile=ci`. `assert_expansion_matches(net, order)` checks symnet's expansion of a
+small network against an independent computation in plain sympy:
+"""),
+    code("""
+@settings(DEMO, max_examples=20)
+@given(net=sst.networks(inputs=(1, 2), widths=(1, 2)), order=st.integers(0, 3))
+def test_expand_agrees_with_plain_sympy(net, order):
+    assert_expansion_matches(net, order)
+
+test_expand_agrees_with_plain_sympy()
+print("symnet.expand agrees with plain sympy on 20 networks")
+"""),
+]
+
+
 NOTEBOOKS = {
     "01_quickstart.ipynb": QUICKSTART,
     "02_torch_model.ipynb": TORCH,
     "03_pde_constraints.ipynb": PDE,
+    "04_property_testing.ipynb": PROPERTY,
 }
 
 

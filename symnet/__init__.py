@@ -35,6 +35,7 @@ from . import latex as _latex_module
 from .latex import *  # noqa: F401,F403
 from . import plot
 from .plot import *  # noqa: F401,F403
+from . import testing  # noqa: F401  (assertions; needs no hypothesis)
 
 __version__ = "0.1.0"
 

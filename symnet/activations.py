@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Callable
 
 import sympy
 from sympy import Rational, S
@@ -162,6 +162,9 @@ class Activation:
         For a non-analytic piecewise-linear activation: maps a real point
         ``c`` to ``(slope, intercept)`` of the piece containing it, or
         raises where it is not differentiable.
+    kinks : tuple
+        The points where a piecewise-linear activation changes slope
+        (``(0,)`` for relu); certified error bounds need them.
 
     Examples
     --------
@@ -181,6 +184,7 @@ class Activation:
     polynomial_degree: int | None = None
     numpy: Callable | None = None
     local: Callable | None = None
+    kinks: tuple = ()
     aliases: tuple = ()
     description: str = ""
     _rules: tuple | None = field(default=None, repr=False)
@@ -448,7 +452,7 @@ def _sign_dispatch(c, neg, zero, pos, name):
 
 def register_activation(name, func, *, radius=None, system=None, aliases=(),
                         analytic=True, polynomial_degree=None, numpy=None,
-                        local=None, description="", overwrite=False):
+                        local=None, kinks=(), description="", overwrite=False):
     """Add an activation to the table.
 
     Parameters
@@ -470,6 +474,8 @@ def register_activation(name, func, *, radius=None, system=None, aliases=(),
         Vectorised float version; by default ``sympy.lambdify`` of ``func``.
     local : callable, optional
         Piecewise-linear local rule (non-analytic activations).
+    kinks : tuple, optional
+        Where a piecewise-linear activation changes slope.
     description : str
     overwrite : bool
         Replace an existing entry of the same name.
@@ -496,7 +502,8 @@ def register_activation(name, func, *, radius=None, system=None, aliases=(),
         raise ActivationError(f"func must map a sympy expression to one, got {func!r}")
     act = Activation(name=key, func=func, radius=None if radius is None else sympy.sympify(radius),
                      system=system, analytic=analytic, polynomial_degree=polynomial_degree,
-                     numpy=numpy, local=local, aliases=tuple(aliases),
+                     numpy=numpy, local=local, kinks=tuple(sympy.sympify(k) for k in kinks),
+                     aliases=tuple(aliases),
                      description=description)
     _REGISTRY[key] = act
     for a in aliases:
@@ -589,12 +596,12 @@ _t("sin", sympy.sin, radius=S.Infinity,
 _t("cos", sympy.cos, radius=S.Infinity,
    system=((sympy.sin(z), sympy.cos(z)), (u1, -u0), u1), numpy="cos")
 _t("exp", sympy.exp, radius=S.Infinity, system=((sympy.exp(z),), (u0,), u0), numpy="exp")
-_t("relu", lambda e: sympy.Max(0, e), analytic=False, local=_relu_local,
+_t("relu", lambda e: sympy.Max(0, e), analytic=False, local=_relu_local, kinks=(0,),
    numpy=lambda x: x * (x > 0))
-_t("leaky_relu", lambda e: sympy.Max(e / 100, e), analytic=False, local=_leaky_local,
+_t("leaky_relu", lambda e: sympy.Max(e / 100, e), analytic=False, local=_leaky_local, kinks=(0,),
    aliases=("leakyrelu",), description="slope 1/100 below 0")
 _t("hardtanh", lambda e: sympy.Max(-1, sympy.Min(1, e)), analytic=False,
-   local=_hardtanh_local)
+   local=_hardtanh_local, kinks=(-1, 1))
 del _t
 
 

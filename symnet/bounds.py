@@ -68,12 +68,13 @@ from math import comb
 import sympy
 
 from .errors import (
+    BoxError,
     DomainError,
     InputError,
     NonAnalyticActivationError,
     OrderError,
     ShapeError,
-    SymnetError,
+    UncertifiedBoundError,
     WeightError,
 )
 
@@ -82,19 +83,9 @@ __all__ = [
     "ErrorBound",
     "convergence_report",
     "ConvergenceReport",
-    "BoxError",
-    "UncertifiedBoundError",
 ]
 
 _Z = sympy.Symbol("z")
-
-
-class BoxError(SymnetError, ValueError):
-    """A box is malformed: lower > upper, an infinite or non-numeric end."""
-
-
-class UncertifiedBoundError(SymnetError, ArithmeticError):
-    """No rigorous bound could be certified (the message says why)."""
 
 
 class _Uncertifiable(Exception):
@@ -679,15 +670,12 @@ def _series_remainder(act, q, R, extra=2):
     return out
 
 
-_KINKS = {"relu": (0,), "leaky_relu": (0,), "hardtanh": (-1, 1)}
-
-
 def _piecewise(act, cstar, R):
     """Linear piece at cstar and the range of sigma - piece over R."""
     arb = _arb()
-    if act.name not in _KINKS:
-        raise _Uncertifiable(f"activation {act.name!r} is not analytic and symnet knows no "
-                             "kinks for it")
+    if not act.kinks and act.local is None:
+        raise _Uncertifiable(f"activation {act.name!r} is not analytic and has no kinks or "
+                             "local rule (register it with local= and kinks=)")
     try:
         slope, icpt = act.local(_ball_to_sympy(cstar))
         slope, icpt = _to_ball(slope, "slope"), _to_ball(icpt, "intercept")
@@ -695,7 +683,7 @@ def _piecewise(act, cstar, R):
         slope, icpt = arb(0), arb(0)
     f = _compiled(("func", act), act.func(_Z), (_Z,))
     lo, hi = R.lower(), R.upper()
-    pts = [lo, hi] + [arb(k) for k in _KINKS[act.name] if lo < k < hi]
+    pts = [lo, hi] + [k for k in (_to_ball(k, "kink") for k in act.kinks) if lo < k < hi]
     vals = [f([p]) - slope * p - icpt for p in pts]
     return [slope * cstar + icpt, slope], _union(*vals)
 

@@ -25,6 +25,8 @@ __all__ = [
     "ExpansionTooLargeError",
     "NotSupportedError",
     "FormatError",
+    "BoxError",
+    "UncertifiedBoundError",
 ]
 
 
@@ -77,3 +79,11 @@ class NotSupportedError(SymnetError, NotImplementedError):
 
 class FormatError(SymnetError, ValueError):
     """A file or document does not follow the expected format."""
+
+
+class BoxError(SymnetError, ValueError):
+    """A box is malformed: lower > upper, an infinite or non-numeric end."""
+
+
+class UncertifiedBoundError(SymnetError, ArithmeticError):
+    """No rigorous error bound could be certified (the message says why)."""

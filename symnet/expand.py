@@ -33,7 +33,6 @@ from .errors import (
     ExpansionTooLargeError,
     InputError,
     NonAnalyticActivationError,
-    NotSupportedError,
     OrderError,
     ShapeError,
 )
@@ -326,7 +325,7 @@ def _mp_ctx(prec):
 def _expand_dense(net, order, qs, centers, dom, prec, meta, batch=False):
     import numpy as np
 
-    from .activations import numpy_function, taylor_from_system  # noqa: F401
+    from .activations import taylor_from_system
 
     stages = net.stages()
     layer_of = {id(s): k for k, s in enumerate(stages)}

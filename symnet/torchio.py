@@ -96,7 +96,7 @@ def _ensure_parametric(name):
         fa = float(a)
         return register_activation(
             key, lambda e, a=a: sympy.Piecewise((e, e >= 0), (a * e, True)), analytic=False,
-            local=local, numpy=lambda x, fa=fa: _np().where(x > 0, x, fa * x),
+            local=local, kinks=(0,), numpy=lambda x, fa=fa: _np().where(x > 0, x, fa * x),
             description=f"slope {a} below 0 (torch.nn.LeakyReLU({fa}))")
     if kind == "hardtanh" and len(params) == 2 and params[0] < params[1]:
         lo, hi = _rat(params[0]), _rat(params[1])
@@ -110,7 +110,7 @@ def _ensure_parametric(name):
         flo, fhi = float(lo), float(hi)
         return register_activation(
             key, lambda e, lo=lo, hi=hi: sympy.Max(lo, sympy.Min(hi, e)), analytic=False,
-            local=local, numpy=lambda x, flo=flo, fhi=fhi: _np().clip(x, flo, fhi),
+            local=local, kinks=(lo, hi), numpy=lambda x, flo=flo, fhi=fhi: _np().clip(x, flo, fhi),
             description=f"clip to [{lo}, {hi}] (torch.nn.Hardtanh({flo}, {fhi}))")
     if kind == "softplus" and len(params) == 1 and params[0] > 0:
         b = _rat(params[0])

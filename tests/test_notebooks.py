@@ -9,7 +9,8 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
-NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb"]
+NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
+             "04_property_testing.ipynb"]
 NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"]}
 
 
@@ -61,5 +62,7 @@ def test_notebook_runs(name, tmp_path):
         pngs = [o for o in outs if "image/png" in o.get("data", {})]
         assert len(pngs) == 3
         assert '"label","degree","coef_out1"' in text          # the command line ran
-    else:
+    elif name.startswith("03"):
         assert "violated" in text and "directions: (1, -2/3), (1, 4)" in text
+    else:
+        assert "Falsifying example" in text and "tanh(1)" in text and "z*(x + y)" in text
