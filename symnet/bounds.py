@@ -298,25 +298,15 @@ def _compiled(key, expr, syms=()):
 
 def _to_ball(value, where):
     """An exact number, float or real sympy constant as a ball containing it."""
+    from .network import _as_weight
+
     arb = _arb()
-    try:
-        import numpy as np
-        if isinstance(value, np.generic):
-            value = value.item()
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(value, bool):
-        raise WeightError(f"{where}: expected a number, got the bool {value!r}")
+    value = _as_weight(value, where)  # the same validation as network weights
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise WeightError(f"{where}: expected a finite number, got {value!r}")
         return arb(value)
-    if isinstance(value, numbers.Integral):
-        from flint import fmpz
-        return arb(fmpz(int(value)))
-    if isinstance(value, Fraction):
+    if value.is_Rational:
         from flint import fmpq
-        return arb(fmpq(value.numerator, value.denominator))
+        return arb(fmpq(int(value.p), int(value.q)))
     e = sympy.sympify(value)
     if e.free_symbols:
         raise WeightError(f"{where}: {e} contains the symbols {sorted(map(str, e.free_symbols))}; "
@@ -1153,26 +1143,6 @@ def _poly_vector(B, p, where):
     return v
 
 
-def _series_degrees(net, order, series_degree):
-    L = len(net.stages())
-    if series_degree is None:
-        return [order] * L
-    if isinstance(series_degree, (list, tuple)) or hasattr(series_degree, "__len__"):
-        qs = list(series_degree)
-        if len(qs) != L:
-            raise ShapeError(f"series_degree: expected one degree per layer ({L} layers), "
-                             f"got {len(qs)}: {qs}")
-    else:
-        qs = [series_degree] * L
-    out = []
-    for q in qs:
-        if isinstance(q, bool) or not isinstance(q, numbers.Integral) or q < 0:
-            raise OrderError(f"series_degree must be a non-negative int or one per layer, "
-                             f"got {series_degree!r}")
-        out.append(int(q))
-    return out
-
-
 # ---------------------------------------------------------------------------
 # public: error_bound
 # ---------------------------------------------------------------------------
@@ -1387,6 +1357,7 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
         raise ValueError(f"mode must be None, 'series' or 'taylor', got {mode!r}")
     if series_degree is None and meta.get("mode") == "series":
         series_degree = meta.get("series_degree")
+    from .expand import _series_degrees
     qs = _series_degrees(net, Q, series_degree)
     if tm_order is None:
         tm_order = _default_tm_order(net, Q)
