@@ -36,27 +36,33 @@ def _degrees_present(B, A):
     return (lo or 0), hi
 
 
-def _block_cost(B, alo, ahi, blo, bhi, same):
+def _block_cost(B, alo, ahi, blo, bhi, same, order=None):
+    order = B.order if order is None else order
     cost = 0
     for d1 in range(alo, ahi + 1):
         for d2 in range(blo, bhi + 1):
-            if d1 + d2 > B.order or (same and d2 < d1):
+            if d1 + d2 > order or (same and d2 < d1):
                 continue
             cost += B.npairs(d1, d2, symmetric=same and d1 == d2)
     return cost
 
 
-def mul(B, X, Y, same=False):
-    """Truncated product of two graded batches (columnwise)."""
+def mul(B, X, Y, same=False, order=None, out=None):
+    """Truncated product of two graded batches (columnwise).
+
+    Degrees above ``order`` (default the basis order) are not computed; with
+    ``out`` the product is added to that array.
+    """
+    order = B.order if order is None else order
     A, Bv = X.a, Y.a
     w = A.shape[1]
-    lo, hi = X.lo + Y.lo, min(B.order, X.hi + Y.hi)
-    C = np.zeros((B.size, w), dtype=A.dtype)
+    lo, hi = X.lo + Y.lo, min(order, X.hi + Y.hi)
+    C = np.zeros((B.size, w), dtype=A.dtype) if out is None else out
     for d1 in range(X.lo, X.hi + 1):
         A1 = A[B.block(d1)]
         for d2 in range(Y.lo, Y.hi + 1):
             d = d1 + d2
-            if d > B.order:
+            if d > order:
                 break
             if same and d2 < d1:
                 continue
@@ -124,10 +130,65 @@ def series_D(g, c0, K):
     return D
 
 
+def _horner_cost(B, V, K):
+    """Pairs multiplied by the truncated Horner scheme."""
+    cost = 0
+    for j in range(K - 1, -1, -1):
+        T = B.order - j * V.lo
+        # R_{j+1} has nonconstant degrees lo .. T - lo
+        cost += _block_cost(B, V.lo, T - V.lo, V.lo, V.hi, False, order=T)
+    return cost
+
+
+def _powers_cost(B, V, K):
+    cost = 0
+    ranges = {1: (V.lo, V.hi)}
+    for k in range(2, K + 1):
+        best = None
+        for a in range(1, k // 2 + 1):
+            b = k - a
+            if a not in ranges or b not in ranges:
+                continue
+            (alo, ahi), (blo, bhi) = ranges[a], ranges[b]
+            c = _block_cost(B, alo, ahi, blo, bhi, a == b)
+            best = c if best is None else min(best, c)
+        if best is None or k * V.lo > B.order:
+            break
+        ranges[k] = (k * V.lo, min(B.order, k * V.hi))
+        cost += best
+    return cost
+
+
+def horner(B, V, D, K):
+    """sum_k D_k V^k by the truncated Horner scheme R_j = D_j + V R_{j+1}.
+
+    R_j is only needed up to degree Q - j*lo (it is multiplied by V j more
+    times), so every step works on fewer degrees than the powers would.
+    """
+    Q = B.order
+    R = np.zeros_like(V.a)
+    R[0] = D[K]
+    rlo, rhi = 0, 0  # degrees of R's nonconstant part (rlo = 0: none)
+    for j in range(K - 1, -1, -1):
+        T = Q - j * V.lo
+        new = np.zeros_like(V.a)
+        # V times R's constant row: a scaling
+        top = B.offsets[min(T, V.hi) + 1]
+        r0 = B.offsets[V.lo]
+        new[r0:top] = V.a[r0:top] * R[0]
+        if rlo:
+            mul(B, Graded(R, rlo, rhi), V, order=T, out=new)
+        new[0] = D[j]
+        R = new
+        rlo, rhi = V.lo, T
+    return R
+
+
 def apply_activation(B, Z, D):
     """h = sum_k D_k v^k for every column of Z (its row 0 holds c0).
 
-    ``D`` has shape (K + 1, width): the coefficients of each column.
+    ``D`` has shape (K + 1, width): the coefficients of each column.  The
+    cheaper of the power chain and the truncated Horner scheme is used.
     """
     V = Z
     V[0] = 0
@@ -140,7 +201,12 @@ def apply_activation(B, Z, D):
     Kmax = min(K, B.order // lo)
     while Kmax >= 1 and not np.any(D[Kmax]):
         Kmax -= 1
-    P = powers(B, Graded(V, lo, hi), Kmax)
+    if Kmax == 0:
+        return H
+    Vg = Graded(V, lo, hi)
+    if Kmax >= 2 and _horner_cost(B, Vg, Kmax) < _powers_cost(B, Vg, Kmax):
+        return horner(B, Vg, D, Kmax)
+    P = powers(B, Vg, Kmax)
     for k in range(1, Kmax + 1):
         if P[k] is None or not np.any(D[k]):
             continue

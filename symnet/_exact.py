@@ -183,6 +183,66 @@ def powers(V, K, Q):
     return P
 
 
+def horner(v, D, K, Q, lo):
+    """sum_k D_k v^k by the truncated Horner scheme R_j = D_j + v R_{j+1}.
+
+    R_j is needed only up to degree Q - j*lo, so the products shrink as j
+    grows; D_j only ever touches the constant component.
+    """
+    R = [D[K]] + [None] * Q
+    for j in range(K - 1, -1, -1):
+        T = Q - j * lo
+        new = [None] * (Q + 1)
+        if _nonzero(R[0]):
+            for d in range(lo, T + 1):
+                if v[d] is not None:
+                    new[d] = v[d] * R[0]
+        for d1 in range(1, T):
+            if R[d1] is None:
+                continue
+            for d2 in range(lo, T - d1 + 1):
+                if v[d2] is None:
+                    continue
+                t = R[d1] * v[d2]
+                new[d1 + d2] = t if new[d1 + d2] is None else new[d1 + d2] + t
+        new[0] = D[j] if _nonzero(D[j]) else None
+        R = [c if _nonzero(c) else None for c in new]
+    return R
+
+
+def _horner_cost(v, K, Q, lo):
+    size = [_len(c) if c is not None else 0 for c in v]
+    cost = 0
+    for j in range(K - 1, -1, -1):
+        T = Q - j * lo
+        for d1 in range(lo, T):
+            for d2 in range(lo, T - d1 + 1):
+                # R's components are about as large as the space of their degree
+                cost += max(size[d1], 1) * size[d2]
+    return cost
+
+
+def _powers_cost(v, K, Q):
+    size = {d: (_len(c) if c is not None else 0) for d, c in enumerate(v)}
+    ranges = {1: [d for d in range(1, Q + 1) if size.get(d)]}
+    cost = 0
+    for k in range(2, K + 1):
+        best = None
+        for a in range(1, k // 2 + 1):
+            b = k - a
+            if a not in ranges or b not in ranges:
+                continue
+            c = sum(max(size[d1], 1) * max(size[d2], 1) for d1 in ranges[a] for d2 in ranges[b]
+                    if d1 + d2 <= Q and (a != b or d1 <= d2))
+            best = c if best is None else min(best, c)
+        if best is None:
+            break
+        lo_k = k * min(ranges[1])
+        ranges[k] = [d for d in range(lo_k, Q + 1)]
+        cost += best
+    return cost
+
+
 def series_D(g, c0, K, one):
     """D_k(c0) = sum_{m>=k} C(m,k) g_m c0^(m-k), k = 0..K (ring or fmpq arithmetic)."""
     q = len(g) - 1
@@ -274,7 +334,9 @@ def run(net, Q, ring, weights, biases, neuron_D, center=None):
             h[0] = D[0] if _nonzero(D[0]) else None
             if lo is not None:
                 Kn = max((k for k in range(1, len(D)) if _nonzero(D[k])), default=0)
-                if Kn >= 1:
+                if Kn >= 2 and _horner_cost(v, Kn, Q, lo) < _powers_cost(v, Kn, Q):
+                    h = horner(v, D, Kn, Q, lo)
+                elif Kn >= 1:
                     P = powers(v, Kn, Q)
                     for k in range(1, Kn + 1):
                         Dk = D[k]

@@ -463,3 +463,41 @@ def test_meta_records_mode():
     net = Network.dense([[[1]], [[1]]], activations=["tanh", "tanh"])
     assert expand(net, 3, series_degree=[3, 1]).meta == {"mode": "series", "series_degree": (3, 1)}
     assert expand(net, 3, mode="taylor").meta["mode"] == "taylor"
+
+
+# ---------------------------------------------------------------------------
+# the two ways of summing D_k v^k agree (power chain and truncated Horner)
+# ---------------------------------------------------------------------------
+
+def _net_for_paths():
+    rng = np.random.RandomState(0)
+    q = lambda a: [[R(int(round(8 * v)), 8) for v in row] for row in a]  # noqa: E731
+    return Network.dense([q(rng.randn(4, 3)), q(rng.randn(5, 4)), q(rng.randn(2, 5))],
+                         [q(rng.randn(1, 4))[0], q(rng.randn(1, 5))[0], q(rng.randn(1, 2))[0]],
+                         activations=["sigmoid", "softplus", "identity"])
+
+
+@pytest.mark.parametrize("engine", ["exact", "float"])
+def test_horner_and_power_chain_agree(monkeypatch, engine):
+    import symnet._dense as dense
+    import symnet._exact as exact
+    mod = exact if engine == "exact" else dense
+    net = _net_for_paths()
+    domain = None if engine == "exact" else "RR"
+    for Q in (2, 3, 5):
+        monkeypatch.setattr(mod, "_horner_cost", lambda *a: 0)
+        monkeypatch.setattr(mod, "_powers_cost", lambda *a: 1)
+        a = expand(net, Q, domain=domain)
+        monkeypatch.setattr(mod, "_horner_cost", lambda *a: 1)
+        monkeypatch.setattr(mod, "_powers_cost", lambda *a: 0)
+        b = expand(net, Q, domain=domain)
+        for p, q in zip(a, b):
+            if engine == "exact":
+                assert sympy.simplify(p.as_expr() - q.as_expr()) == 0
+            else:
+                for e in set(p.terms()) | set(q.terms()):
+                    assert abs(p.coeff(e) - q.coeff(e)) < 1e-12
+    # and both agree with the plain sympy oracle
+    o = series_oracle(net, 3)
+    for p, e in zip(expand(net, 3), o):
+        assert sympy.simplify(p.as_expr() - e) == 0
