@@ -106,22 +106,45 @@ def _exactify(e):
 
 
 def make_ring(nvars, exprs, extra=0):
-    """A ring whose parameters cover every expression; returns (ring, elements)."""
+    """A ring whose parameters cover every expression; returns (ring, elements).
+
+    Rationals become fmpq constants and bare Symbols become generators
+    directly; only other expressions go through sympy's generator search.
+    """
     exprs = [e if isinstance(e, sympy.Rational) else _exactify(sympy.sympify(e)) for e in exprs]
-    exact = [e for e in exprs if not e.is_Rational]
-    if exact:
-        reps, gens = parallel_dict_from_expr(exact)
+    syms = {}
+    complex_ = []
+    for e in exprs:
+        if e.is_Symbol:
+            syms.setdefault(e, None)
+        elif not e.is_Rational:
+            complex_.append(e)
+    if complex_:
+        reps, cgens = parallel_dict_from_expr(complex_)
     else:
-        reps, gens = [], ()
+        reps, cgens = [], ()
+    gens = list(sorted(syms, key=lambda g: g.name))
+    index = {g: i for i, g in enumerate(gens)}
+    for g in cgens:
+        if g not in index:
+            index[g] = len(gens)
+            gens.append(g)
     ring = Ring(nvars, gens, extra)
+    m = len(gens)
+    where = [index[g] for g in cgens]
     out, it = [], iter(reps)
     for e in exprs:
         if e.is_Rational:
             out.append(flint.fmpq(int(e.p), int(e.q)))
+        elif e.is_Symbol:
+            out.append(ring.slots[index[e]])
         else:
-            d = next(it)
-            d = {k: sympy.Rational(v) if not isinstance(v, sympy.Rational) else v
-                 for k, v in d.items()}
+            d = {}
+            for k, v in next(it).items():
+                full = [0] * m
+                for pos, p in zip(where, k):
+                    full[pos] = p
+                d[tuple(full)] = v if isinstance(v, sympy.Rational) else sympy.Rational(v)
             out.append(ring.from_param_dict(d))
     return ring, out
 
