@@ -13,7 +13,7 @@ import symnet
 from symnet import Network, cli, expand, load_polynomial, save_network
 from symnet.cli import main
 
-REF = "/work/shared/reference/nn2poly"
+REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "nn2poly")  # NN2Poly fixture
 R = sympy.Rational
 
 

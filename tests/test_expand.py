@@ -26,7 +26,7 @@ from symnet.errors import (
     SymnetError,
 )
 
-REF = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference", "nn2poly")
+REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "nn2poly")  # NN2Poly fixture
 x1, x2, x3 = sympy.symbols("x1 x2 x3")
 
 
@@ -277,7 +277,6 @@ def nn2poly_coefficients():
     return out
 
 
-@pytest.mark.skipif(not os.path.exists(REF), reason="shared reference not present")
 @pytest.mark.parametrize("domain", [None, "QQ"])
 def test_nn2poly_parity(domain):
     net = nn2poly_network()

@@ -17,9 +17,7 @@ from symnet import (FormatError, Network, NotSupportedError, Polynomial, expand,
                     nn2poly_label, save_network, save_polynomial)
 from symnet.io import _parse_expr
 
-REF = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference", "nn2poly")
-if not os.path.isdir(REF):
-    REF = "/work/shared/reference/nn2poly"
+REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "nn2poly")  # NN2Poly fixture
 HAVE_REF = os.path.isdir(REF)
 R = sympy.Rational
 
