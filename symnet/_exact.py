@@ -45,10 +45,6 @@ class Ring:
         self.nparam_slots = nslots
         self._index = {v: i for i, v in enumerate(self.params)}
 
-    @property
-    def ps(self):
-        return self.slots[:len(self.params)]
-
     def param(self, value):
         """The generator standing for the sympy ``value`` (a new slot if new)."""
         i = self._index.get(value)
@@ -327,11 +323,11 @@ def run(net, Q, ring, weights, biases, neuron_D, center=None):
                                                for src, w in lin})
                 else:
                     z[1] = sum((xgen[src] * w for src, w in lin[1:]), xgen[lin[0][0]] * lin[0][1])
-                if center is not None:
-                    for src, w in lin:
-                        if vals[src][0] is not None:
-                            t = vals[src][0] * w
-                            z[0] = t if z[0] is None else z[0] + t
+            if center is not None:  # the inputs' constants a_j, at every order (also Q = 0)
+                for src, w in lin:
+                    if vals[src][0] is not None:
+                        t = vals[src][0] * w
+                        z[0] = t if z[0] is None else z[0] + t
             hid = [(stage.sources[j], row[j]) for j in src_hidden if _nonzero(row[j])]
             for d in range(Q + 1):
                 acc = z[d]

@@ -32,10 +32,6 @@ from .errors import OrderError, ShapeError, SymnetError
 __all__ = ["Polynomial"]
 
 
-def _is_float_coeff(c):
-    return isinstance(c, float)
-
-
 def _coerce_coeff(c):
     try:
         import numpy as np

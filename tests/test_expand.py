@@ -500,3 +500,13 @@ def test_horner_and_power_chain_agree(monkeypatch, engine):
     o = series_oracle(net, 3)
     for p, e in zip(expand(net, 3), o):
         assert sympy.simplify(p.as_expr() - e) == 0
+
+
+def test_taylor_order_zero_keeps_the_centre():
+    # the value of the network at the point: exact, float and mpf agree
+    net = Network.dense([[[1, 2]], [[3]]], biases=[[R(1, 4)], [1]], activations=["tanh", "identity"])
+    at = [R(1, 2), R(-1, 3)]
+    want = 1 + 3 * sympy.tanh(R(1, 2) - R(2, 3) + R(1, 4))
+    assert sympy.simplify(expand(net, 0, mode="taylor", at=at).coeff((0, 0)) - want) == 0
+    assert abs(expand(net, 0, mode="taylor", at=[0.5, -1 / 3], domain="RR").coeff((0, 0))
+               - float(want)) < 1e-15
