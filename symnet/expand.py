@@ -99,8 +99,9 @@ def estimate_work(net, order, *, domain="RR"):
 
 
 def _check_memory(net, order, domain, memory_limit):
+    """Refuse work past the limit; returns the limit in bytes (None: no check)."""
     if memory_limit is None:
-        return
+        return None
     est = estimate_work(net, order, domain=domain)
     if memory_limit == "auto":
         avail = _available_memory()
@@ -117,6 +118,7 @@ def _check_memory(net, order, domain, memory_limit):
             f"this expansion needs about {est['bytes'] / 2**30:.2f} GiB ({est['monomials']:,} "
             f"monomials x {net.n_inputs + len(net.neurons)} nodes), more than {where}; lower "
             f"the order, or pass memory_limit=None to expand(...) to run it anyway")
+    return limit
 
 
 def _series_degrees(net, order, series_degree):
@@ -612,10 +614,10 @@ def local_polynomials(net, X, order, *, domain="RR"):
                          f"{X.shape}")
     if not np.all(np.isfinite(X)):
         raise ShapeError("X: points must be finite")
-    est = estimate_work(net, order)
-    _check_memory(net, order, "RR", "auto") if est["bytes"] * len(X) > 0 else None
-    # chunk the points so that one batch stays near the single-point footprint x 64
-    chunk = max(1, min(len(X), 64))
+    limit = _check_memory(net, order, "RR", "auto")  # one point must fit
+    # a batch of c points needs about c times one point's memory: at most 64, within the limit
+    per_point = max(1, estimate_work(net, order)["bytes"])
+    chunk = max(1, min(len(X), 64, limit // per_point))
     out = []
     for s in range(0, len(X), chunk):
         out.extend(_expand_dense(net, order, None, [tuple(r) for r in X[s:s + chunk]], "RR",
