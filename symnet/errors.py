@@ -27,6 +27,9 @@ __all__ = [
     "FormatError",
     "BoxError",
     "UncertifiedBoundError",
+    "ParseError",
+    "ResourceError",
+    "ArgumentError",
 ]
 
 
@@ -69,7 +72,11 @@ class DomainError(SymnetError, ValueError):
     """A coefficient domain was asked for that does not fit the weights."""
 
 
-class ExpansionTooLargeError(SymnetError, MemoryError):
+class ResourceError(SymnetError, MemoryError):
+    """The estimated memory or work of a request exceeds the limit (the message gives both)."""
+
+
+class ExpansionTooLargeError(ResourceError):
     """The estimated work of an expansion exceeds what this machine can hold."""
 
 
@@ -79,6 +86,14 @@ class NotSupportedError(SymnetError, NotImplementedError):
 
 class FormatError(SymnetError, ValueError):
     """A file or document does not follow the expected format."""
+
+
+class ParseError(FormatError):
+    """A string is not an expression symnet reads (strings are parsed, never evaluated)."""
+
+
+class ArgumentError(SymnetError, ValueError):
+    """An argument's value is not one the function accepts (a mode, a limit, a timeout)."""
 
 
 class BoxError(SymnetError, ValueError):
