@@ -98,7 +98,7 @@ cat(median(ts))
 def run(quick=False, timeout=60.0, repeat=5):
     import symnet
     from symnet import expand
-    from symnet._monomials import basis
+    from symnet.monomials import basis
 
     have_r = nn2poly_available()
     rows = []

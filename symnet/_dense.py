@@ -13,7 +13,7 @@ from math import comb
 
 import numpy as np
 
-from ._monomials import basis as _basis
+from .monomials import basis as _basis
 
 __all__ = []
 

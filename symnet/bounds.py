@@ -788,7 +788,7 @@ class _Engine:
 
     def __init__(self, net, Q, center, yranges):
         import numpy as np
-        from ._monomials import basis
+        from .monomials import basis
 
         arb = _arb()
         self.np = np

@@ -1,4 +1,9 @@
-"""Graded monomial bases and the product tables of the dense engine (internal).
+"""The monomial basis: every monomial of total degree <= Q in n variables, ranked.
+
+This is the package's monomial order: by total degree, then (within a
+degree) colex order of the sorted variable-index multiset.  The dense engines
+store polynomials as coefficient vectors in this order; Super Space features
+and polynomial vectors use it too.
 
 Monomials of degree ``d`` in ``n`` variables are stored as sorted index
 multisets ``i_1 <= ... <= i_d`` and ranked in colex order by the
@@ -17,11 +22,26 @@ from math import comb
 
 import numpy as np
 
-__all__ = []
+__all__ = ["MonomialBasis", "basis", "monomials"]
 
 
 class MonomialBasis:
-    """All monomials of total degree <= ``order`` in ``nvars`` variables."""
+    """All monomials of total degree <= ``order`` in ``nvars`` variables.
+
+    Parameters
+    ----------
+    nvars : int
+    order : int
+
+    Examples
+    --------
+    >>> from symnet.monomials import MonomialBasis
+    >>> B = MonomialBasis(2, 2)
+    >>> B.size, B.exponents().tolist()
+    (6, [[0, 0], [1, 0], [0, 1], [2, 0], [1, 1], [0, 2]])
+    >>> B.index_of((1, 1))
+    4
+    """
 
     def __init__(self, nvars, order):
         self.n = int(nvars)
@@ -160,5 +180,24 @@ class MonomialBasis:
 
 @lru_cache(maxsize=16)
 def basis(nvars, order):
-    """A cached :class:`MonomialBasis` (its tables are cached with it)."""
+    """A cached :class:`MonomialBasis` (its tables are cached with it).
+
+    Examples
+    --------
+    >>> from symnet.monomials import basis
+    >>> basis(3, 2) is basis(3, 2)
+    True
+    """
     return MonomialBasis(nvars, order)
+
+
+def monomials(nvars, order):
+    """Exponent tuples of every monomial of degree <= ``order``, in the package's order.
+
+    Examples
+    --------
+    >>> from symnet.monomials import monomials
+    >>> monomials(2, 2)
+    [(0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2)]
+    """
+    return [tuple(int(e) for e in row) for row in basis(nvars, order).exponents()]
