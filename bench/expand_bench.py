@@ -72,7 +72,7 @@ def nn2poly_time(net, order, timeout):
     stages = net.stages()
     with tempfile.TemporaryDirectory() as d:
         names = []
-        for k, (s, (W, b)) in enumerate(zip(stages, net._float_arrays())):
+        for k, (s, (W, b)) in enumerate(zip(stages, [(s.weight_array(), s.bias_array()) for s in stages])):
             M = np.vstack([b[None, :], W.T])  # (n_in + 1) x n_out, row 0 the bias
             np.savetxt(os.path.join(d, f"w{k}.csv"), M, delimiter=",")
             names.append("linear" if s.activations[0].name == "identity" else

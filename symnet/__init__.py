@@ -5,6 +5,9 @@ turns it into its polynomial, exactly, with the coefficient of every
 monomial identified; :mod:`symnet.pde` generates and checks the PDE
 constraints that hierarchical architectures impose.
 
+Submodules load on first use, so ``import symnet`` costs little more than
+``import sympy``.
+
 Examples
 --------
 >>> import symnet
@@ -13,42 +16,63 @@ Examples
 1/2 + x1/4 + x2/2 - x1**3/48 - x1**2*x2/8 - x1*x2**2/4 - x2**3/6 + O(|(x1, x2)|**4)
 """
 
-from . import errors
+import importlib as _importlib
+
 from .errors import *  # noqa: F401,F403
-from . import activations
-from .activations import *  # noqa: F401,F403
-from . import polynomial
-from .polynomial import *  # noqa: F401,F403
-from . import network
-from .network import *  # noqa: F401,F403
-from . import expand as _expand_module
-from .expand import *  # noqa: F401,F403
-from . import pde
-from .pde import *  # noqa: F401,F403
-from . import bounds
-from .bounds import *  # noqa: F401,F403
-from . import io
-from .io import *  # noqa: F401,F403
-from . import torchio
-from .torchio import *  # noqa: F401,F403
-from . import latex as _latex_module
-from .latex import *  # noqa: F401,F403
-from . import plot
-from .plot import *  # noqa: F401,F403
-from . import testing  # noqa: F401  (assertions; needs no hypothesis)
+from .errors import __all__ as _errors_all
+# `expand` is both a module and a function: import it eagerly so the function wins
+from .expand import estimate_work, expand, local_polynomials  # noqa: F401
 
 __version__ = "0.1.0"
 
-__all__ = (
-    errors.__all__
-    + activations.__all__
-    + polynomial.__all__
-    + network.__all__
-    + _expand_module.__all__
-    + pde.__all__
-    + bounds.__all__
-    + io.__all__
-    + torchio.__all__
-    + _latex_module.__all__
-    + plot.__all__
-)
+#: public name -> the module that defines it (imported on first access)
+_LAZY = {
+    # activations
+    "Activation": "activations", "get_activation": "activations",
+    "register_activation": "activations", "activation_names": "activations",
+    # polynomials and networks
+    "Polynomial": "polynomial", "Network": "network",
+    # PDE constraints
+    "Tree": "pde", "Neuron": "pde", "RidgeSum": "pde", "Constraint": "pde", "Condition": "pde",
+    "pde_constraints": "pde", "nonsingularity_conditions": "pde", "check_pde": "pde",
+    "PDECheck": "pde", "Witness": "pde", "variety_equations": "pde",
+    "generic_polynomial": "pde",
+    # certified bounds
+    "error_bound": "bounds", "ErrorBound": "bounds", "convergence_report": "bounds",
+    "ConvergenceReport": "bounds",
+    # formats and importers
+    "from_nn2poly": "io", "save_network": "io", "load_network": "io",
+    "save_polynomial": "io", "load_polynomial": "io", "export_polynomial": "io",
+    "nn2poly_label": "io", "from_torch": "torchio", "load_torch": "torchio",
+    # printing
+    "latex": "printing", "coefficient_table": "printing", "latex_document": "printing",
+    "plot_coefficients": "printing", "plot_diagonal": "printing", "plot_error_vs_order": "printing",
+}
+_SUBMODULES = {"activations", "bounds", "cli", "engines", "errors", "io", "monomials",
+               "network", "pde", "polynomial", "printing", "strategies", "testing", "torchio"}
+
+__all__ = list(_errors_all) + ["expand", "estimate_work", "local_polynomials"] + list(_LAZY)
+
+
+def __getattr__(name):
+    mod = _LAZY.get(name)
+    if mod is not None:
+        value = getattr(_importlib.import_module(f".{mod}", __name__), name)
+        globals()[name] = value
+        _unshadow()
+        return value
+    if name in _SUBMODULES:
+        return _importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'symnet' has no attribute {name!r}")
+
+
+def _unshadow():
+    """A submodule import binds the submodule's name on the package: public names win."""
+    g = globals()
+    for key, mod in _LAZY.items():
+        if type(g.get(key)).__name__ == "module" and key not in _SUBMODULES:
+            del g[key]
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)

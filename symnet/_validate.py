@@ -376,18 +376,19 @@ def _unwrap_numpy(value):
     return value
 
 
-def as_weight(value, where="weight"):
+def as_weight(value, where="weight", *, strings=False):
     """One weight, bias or coordinate: a finite float, or an exact sympy expression.
 
     Python ints, Fractions, numpy scalars and sympy numbers become sympy
-    numbers; floats stay floats (finite only); strings are parsed safely;
-    NaN, infinities, complex numbers and bools are refused.
+    numbers; floats stay floats (finite only); strings are refused unless
+    ``strings=True`` (then parsed safely, never evaluated); NaN, infinities,
+    complex numbers and bools are refused.
 
     Examples
     --------
     >>> from fractions import Fraction
     >>> from symnet._validate import as_weight
-    >>> as_weight(Fraction(3, 8)), as_weight(0.5), as_weight("w1")
+    >>> as_weight(Fraction(3, 8)), as_weight(0.5), as_weight("w1", strings=True)
     (3/8, 0.5, w1)
     """
     value = _unwrap_numpy(value)
@@ -402,6 +403,10 @@ def as_weight(value, where="weight"):
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, str):
+        if not strings:
+            raise WeightError(
+                f"{where}: got the string {value!r}; pass a number, fractions.Fraction or a "
+                "sympy expression (strings are never evaluated; files are parsed safely)")
         try:
             value = parse_expr(value, where)
         except ParseError as e:
@@ -467,7 +472,7 @@ def as_exact(value, where="value"):
     >>> as_exact(0.5), as_exact("1/3")
     (1/2, 1/3)
     """
-    v = as_weight(value, where)
+    v = as_weight(value, where, strings=True)
     if isinstance(v, float):
         return sympy.Rational(v)
     if v.free_symbols:
@@ -693,6 +698,5 @@ def refuse_if_over(estimate, limit, where, what, advice, error=ResourceError):
 
 
 def _gib(nbytes):
-    if nbytes >= 2**30:
-        return f"{nbytes / 2**30:.2f} GiB"
-    return f"{nbytes / 2**20:.1f} MiB"
+    g = nbytes / 2**30
+    return f"{g:.2f} GiB" if g >= 0.01 else f"{g:.2g} GiB ({int(nbytes):,} bytes)"

@@ -133,7 +133,6 @@ def cmd_demo(args, out):
     import sympy
 
     import symnet
-    from symnet.latex import _monomial
 
     net = _demo_network()
     order = args.order
@@ -147,7 +146,7 @@ def cmd_demo(args, out):
     out.write(f"Top {len(terms)} coefficients by magnitude (NN2Poly label, monomial, "
               "exact, float):\n")
     for e, c in terms:
-        mono = sympy.sstr(_monomial(p, e))
+        mono = sympy.sstr(p.monomial(e))
         out.write(f"  {symnet.nn2poly_label(e):>7}  {mono:>12}  {sympy.sstr(c):>14}  "
                   f"~ {float(c): .6f}\n")
     rng = np.random.RandomState(0)

@@ -1,13 +1,13 @@
-"""Expanding a network into its polynomial.
-
-:func:`expand` picks a coefficient domain from the weights, checks that the
-work fits this machine, runs the exact (python-flint) or float (numpy)
-engine and wraps the result in :class:`~symnet.Polynomial` objects.
+"""Expanding a network into its polynomial: validate -> plan -> engine -> Polynomial.
 
 Series mode (the NN2Poly polynomial): every non-identity activation is
 replaced by its Maclaurin polynomial of degree ``q_l`` (``series_degree``)
 applied to the whole pre-activation, bias included, and the result is
-truncated at total degree ``order``.
+truncated at total degree ``order``.  Taylor mode: the network's own Taylor
+polynomial at a point, every neuron expanded around its own pre-activation
+value.  Both are one algorithm: each neuron gets a *rule* (its activation's
+rule in Taylor mode; the Maclaurin polynomial, or a surrogate, in series
+mode) and the engine expands ``rule`` around the neuron's constant term.
 
 Examples
 --------
@@ -20,61 +20,64 @@ Examples
 
 from __future__ import annotations
 
-import numbers
-import os
-from math import comb
+import math
+import warnings
 
 import sympy
 
-from . import _dense, _exact
-from .activations import _check_degree
-from .errors import (
-    DomainError,
-    ExpansionTooLargeError,
-    InputError,
-    NonAnalyticActivationError,
-    OrderError,
-    ShapeError,
-)
+from ._validate import (as_degree, as_order, as_prec, as_weight, memory_limit_bytes,
+                        refuse_if_over)
+from .activations import PolynomialRule
+from .engines import Plan, get_engine
+from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
+                     NonAnalyticActivationError, OrderError, ShapeError)
 from .network import Network
-from .polynomial import Polynomial, _check_order
+from .polynomial import Polynomial
 
 __all__ = ["expand", "estimate_work", "local_polynomials"]
 
 _EXACT_NAMES = {"QQ", "exact", "qq"}
 _FLOAT_NAMES = {"RR", "float", "float64", "rr"}
+#: Above this many elementary operations an expansion is refused (hours of work).
+MAX_WORK = 10**12
 
 
-def _available_memory():
-    """Bytes of memory available to this process (best effort)."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover
-        return 8 << 30
+def _check_net(net):
+    if not isinstance(net, Network):
+        raise InputError(f"expected a symnet.Network, got {type(net).__name__}; build one with "
+                         "Network.dense(...), Network.from_graph(...) or symnet.from_torch(...)")
+
+
+def _pairs_upper(n, order):
+    """Pairs of monomials multiplied in one full product (an upper bound for large orders)."""
+    if order <= 256:
+        counts = [math.comb(n + d - 1, d) if n else int(d == 0) for d in range(order + 1)]
+        total = 0
+        for d in range(2, order + 1):
+            s = math.comb(2 * n + d - 1, d) - 2 * counts[d]
+            if d % 2 == 0:
+                s += counts[d // 2]
+            total += s // 2
+        return total
+    return math.comb(2 * n + order, order)
 
 
 def estimate_work(net, order, *, domain="RR"):
-    """Estimated size of an expansion: monomials, neurons and bytes.
+    """Estimated size of an expansion: monomials, neurons, bytes and operations.
 
     Parameters
     ----------
     net : Network
     order : int
     domain : str
-        ``"RR"`` (float engine) or ``"QQ"`` (exact engine).
+        ``"RR"`` (float engine), ``"QQ"`` (exact engine) or ``"mpf"``.
 
     Returns
     -------
     dict
         ``monomials`` (of degree <= order), ``neurons``, ``slots``
-        (monomials x nodes) and ``bytes`` (a rough peak estimate).
+        (monomials x nodes), ``bytes`` (a peak estimate) and ``ops``
+        (coefficient products, an upper estimate of the work).
 
     Examples
     --------
@@ -82,51 +85,54 @@ def estimate_work(net, order, *, domain="RR"):
     >>> estimate_work(Network.dense([[[1, 2]]]), 3)["monomials"]
     10
     """
+    _check_net(net)
+    order = as_order(order)
     n = net.n_inputs
-    order = _check_order(order)
-    N = comb(n + order, order)
+    N = math.comb(n + order, order)
     nodes = n + len(net.neurons)
     width = max((len(s.nodes) for s in net.stages()), default=1)
-    if domain in _FLOAT_NAMES:
-        # node arrays, power temporaries, pair tables
-        counts = [comb(n + d - 1, d) for d in range(order + 1)]
-        pairs = sum(counts[a] * counts[b] for a in range(1, order + 1)
-                    for b in range(a, order + 1 - a))
-        nbytes = 8 * N * (nodes + 4 * width) + 48 * pairs
+    item = {"RR": 8, "mpf": 120}.get(domain if domain in ("RR", "mpf") else
+                                      ("RR" if domain in _FLOAT_NAMES else "QQ"), 160)
+    nbytes = item * N * (nodes + 4 * width)
+    nonlinear = sum(len(s.nodes) for s in net.stages()
+                    if any(not a.is_identity for a in s.activations))
+    if nbytes < (1 << 44):
+        pairs = _pairs_upper(n, order)
+        if domain in _FLOAT_NAMES or domain == "RR":
+            nbytes += 48 * pairs
+        ops = pairs * max(1, nonlinear) * max(1, min(order, 8))
     else:
-        nbytes = 160 * N * (nodes + 4 * width)
-    return {"monomials": N, "neurons": len(net.neurons), "slots": N * nodes, "bytes": nbytes}
+        ops = N * N
+    return {"monomials": N, "neurons": len(net.neurons), "slots": N * nodes, "bytes": nbytes,
+            "ops": ops}
 
 
-def _check_memory(net, order, domain, memory_limit):
-    """Refuse work past the limit; returns the limit in bytes (None: no check)."""
-    if memory_limit is None:
+def _check_cost(net, order, domain, memory_limit, extra_ops=0):
+    """Refuse work past the memory limit or the work bound; returns the limit in bytes."""
+    limit, where = memory_limit_bytes(memory_limit)
+    if limit is None:
         return None
     est = estimate_work(net, order, domain=domain)
-    if memory_limit == "auto":
-        avail = _available_memory()
-        limit = avail // 2
-        where = f"half of the {avail / 2**30:.1f} GiB this machine has available"
-    else:
-        if not isinstance(memory_limit, numbers.Real) or memory_limit <= 0:
-            raise ValueError(f"memory_limit must be 'auto', None or a positive number of bytes, "
-                             f"got {memory_limit!r}")
-        limit = memory_limit
-        where = f"memory_limit={memory_limit}"
-    if est["bytes"] > limit:
+    refuse_if_over(
+        est["bytes"], limit, where,
+        f"this expansion ({est['monomials']:,} monomials x {net.n_inputs + len(net.neurons)} "
+        "nodes)", "lower the order, or pass memory_limit=None to expand(...) to run it anyway",
+        error=ExpansionTooLargeError)
+    ops = est["ops"] + extra_ops
+    if ops > MAX_WORK:
         raise ExpansionTooLargeError(
-            f"this expansion needs about {est['bytes'] / 2**30:.2f} GiB ({est['monomials']:,} "
-            f"monomials x {net.n_inputs + len(net.neurons)} nodes), more than {where}; lower "
-            f"the order, or pass memory_limit=None to expand(...) to run it anyway")
+            f"this expansion needs about {float(ops):.1e} coefficient products (the limit is "
+            f"{float(MAX_WORK):.0e}, hours of work); lower the order, or pass "
+            "memory_limit=None to run it anyway")
     return limit
 
 
 def _series_degrees(net, order, series_degree):
-    stages = net.stages()
-    L = len(stages)
+    L = len(net.stages())
     if series_degree is None:
         return [order] * L
-    if isinstance(series_degree, (list, tuple)) or hasattr(series_degree, "__len__"):
+    if isinstance(series_degree, (list, tuple)) or (hasattr(series_degree, "__len__")
+                                                     and not isinstance(series_degree, str)):
         qs = list(series_degree)
         if len(qs) != L:
             raise ShapeError(f"series_degree: expected one degree per layer ({L} layers), "
@@ -134,7 +140,7 @@ def _series_degrees(net, order, series_degree):
     else:
         qs = [series_degree] * L
     try:
-        return [_check_degree(q) for q in qs]
+        return [as_degree(q, "series_degree") for q in qs]
     except OrderError:
         raise OrderError(f"series_degree must be a non-negative int or one per layer, "
                          f"got {series_degree!r}") from None
@@ -164,27 +170,87 @@ def _check_at(net, at):
     n = net.n_inputs
     if at is None:
         return (sympy.S.Zero,) * n
-    try:
-        import numpy as np
-        if isinstance(at, np.ndarray):
-            at = at.tolist()
-    except ImportError:  # pragma: no cover
-        pass
+    if type(at).__module__ == "numpy" and hasattr(at, "tolist"):
+        at = at.tolist()
     if isinstance(at, sympy.MatrixBase):
         at = list(at)
     if not isinstance(at, (list, tuple)):
-        at = [at] if n == 1 else at
-        if not isinstance(at, list):
+        if n == 1:
+            at = [at]
+        else:
             raise ShapeError(f"at: expected a point with {n} coordinates, got {at!r}")
     if len(at) != n:
         raise ShapeError(f"at: expected a point with {n} coordinates (one per input "
                          f"{net.inputs}), got {len(at)}")
-    from .network import _as_weight
-    return tuple(_as_weight(a, f"at[{j}]") for j, a in enumerate(at))
+    return tuple(as_weight(a, f"at[{j}]") for j, a in enumerate(at))
+
+
+def _surrogate_rule(sur, where):
+    """A PolynomialRule from an Approximation-like object, a rule or coefficients."""
+    if isinstance(sur, PolynomialRule):
+        return sur
+    coeffs = getattr(sur, "coefficients", sur)
+    try:
+        return PolynomialRule(list(coeffs))
+    except (TypeError, ValueError) as e:
+        raise ArgumentError(f"{where}: expected an Approximation (or its exact coefficients), "
+                            f"got {type(sur).__name__} ({e})") from None
+
+
+def _series_rules(net, qs, surrogate):
+    """One rule per neuron: the truncated Maclaurin polynomial (or the surrogate)."""
+    stages = net.stages()
+    per_layer = None
+    by_name = None
+    single = None
+    if surrogate is not None:
+        if isinstance(surrogate, dict):
+            by_name = {k: _surrogate_rule(v, f"surrogate[{k!r}]") for k, v in surrogate.items()}
+        elif isinstance(surrogate, (list, tuple)) and len(surrogate) == len(stages) and not all(
+                isinstance(c, (int, float)) or isinstance(c, sympy.Basic) for c in surrogate):
+            per_layer = [None if v is None else _surrogate_rule(v, f"surrogate[{k}]")
+                         for k, v in enumerate(surrogate)]
+        else:
+            single = _surrogate_rule(surrogate, "surrogate")
+    cache = {}
+    out = []
+    for k, s in enumerate(stages):
+        rules = []
+        for node, act in zip(s.nodes, s.activations):
+            if act.is_identity:
+                rules.append(None)
+                continue
+            rule = None
+            if single is not None:
+                rule = single
+            elif by_name is not None:
+                rule = by_name.get(act.name)
+            elif per_layer is not None:
+                rule = per_layer[k]
+            if rule is None:
+                if not act.analytic:
+                    raise NonAnalyticActivationError(
+                        f"neuron {node!r} uses {act.name!r}, which is not analytic: it has no "
+                        "Maclaurin series, so series mode cannot expand it; use mode='taylor' "
+                        "at a point off its kinks, symnet.piecewise(net) for the exact "
+                        "piecewise-linear map, or expand(..., surrogate=symnet.approximate(...)) "
+                        "for a polynomial surrogate")
+                key = (act.name, qs[k])
+                if key not in cache:
+                    cache[key] = PolynomialRule(act.maclaurin(qs[k]))
+                rule = cache[key]
+            rules.append(rule)
+        out.append(tuple(rules))
+    return tuple(out)
+
+
+def _taylor_rules(net):
+    return tuple(tuple(None if a.is_identity else a.rule for a in s.activations)
+                 for s in net.stages())
 
 
 def expand(net, order, *, mode="series", series_degree=None, at=None, domain=None, prec=None,
-           box=None, memory_limit="auto"):
+           box=None, memory_limit="auto", surrogate=None, engine=None):
     """The polynomial of a network, with every coefficient identified.
 
     Parameters
@@ -221,8 +287,17 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
         convergence (see :func:`symnet.convergence_report`).
     memory_limit : "auto", int or None
         Refuse (``ExpansionTooLargeError``) when the estimated memory exceeds
-        half the available memory (``"auto"``) or this many bytes; ``None``
-        disables the check.
+        half the memory this process may still use (``"auto"``: the
+        smallest of available memory, the cgroup limit and ``RLIMIT_AS``)
+        or this many bytes, or when the estimated work is hours; ``None``
+        disables both checks.
+    surrogate : Approximation, dict or list, optional
+        Series mode: a polynomial to use in place of every non-identity
+        activation (one Approximation, a mapping activation name ->
+        Approximation, or one per layer); activations without one keep
+        their Maclaurin series.
+    engine : str, optional
+        An engine by name (see :mod:`symnet.engines`); default by domain.
 
     Returns
     -------
@@ -245,58 +320,93 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
     >>> sympy.simplify(p.coeff((1,)) - sympy.E / (1 + sympy.E)**2)
     0
     """
-    if not isinstance(net, Network):
-        raise InputError(f"expected a symnet.Network, got {type(net).__name__}; build one with "
-                         "Network.dense(...), Network.from_graph(...) or symnet.from_torch(...)")
-    order = _check_order(order)
-    if mode not in ("series", "taylor"):
-        raise ValueError(f"mode must be 'series' or 'taylor', got {mode!r}")
+    _check_net(net)
+    order = as_order(order)
+    if not isinstance(mode, str) or mode not in ("series", "taylor"):
+        raise ArgumentError(f"mode must be 'series' or 'taylor', got {mode!r}")
     if prec is not None and domain != "mpf":
         raise DomainError("prec= is only meaningful with domain='mpf'")
-    if prec is not None and (not isinstance(prec, numbers.Integral) or prec < 2):
-        raise DomainError(f"prec must be a number of bits >= 2, got {prec!r}")
+    if prec is not None:
+        prec = as_prec(prec)
     if mode == "series":
         if at is not None:
-            raise ValueError("at= is only for mode='taylor' (series mode expands every "
-                             "activation at 0 by definition)")
+            raise ArgumentError("at= is only for mode='taylor' (series mode expands every "
+                                "activation at 0 by definition)")
         qs = _series_degrees(net, order, series_degree)
-        for stage in net.stages():
-            for node, act in zip(stage.nodes, stage.activations):
-                if not act.analytic:
-                    raise NonAnalyticActivationError(
-                        f"neuron {node!r} uses {act.name!r}, which is not analytic: it has no "
-                        "Maclaurin series, so series mode cannot expand it; use mode='taylor' "
-                        "at a point off its kinks, or symnet's piecewise-linear tools for ReLU "
-                        "networks")
+        rules = _series_rules(net, qs, surrogate)
         dom = _choose_domain(net, domain)
         if box is not None:
             _warn_convergence(net, box)
-        _check_memory(net, order, "RR" if dom != "QQ" else "QQ", memory_limit)
         meta = {"mode": "series", "series_degree": tuple(qs)}
-        if dom == "QQ":
-            return _expand_exact(net, order, qs, float_output=net.has_floats and domain is None,
-                                 meta=meta)
-        return _expand_dense(net, order, qs, None, dom, prec, meta)
-    if series_degree is not None:
-        raise ValueError("series_degree= is only for mode='series'")
-    point = _check_at(net, at)
-    at_floats = any(isinstance(a, float) for a in point)
-    dom = _choose_domain(net, domain, at_floats)
-    _check_memory(net, order, "RR" if dom != "QQ" else "QQ", memory_limit)
-    meta = {"mode": "taylor"}
-    if dom == "QQ":
-        return _expand_exact(net, order, None, float_output=(net.has_floats or at_floats)
-                             and domain is None, center=point, meta=meta)
-    return _expand_dense(net, order, None, [point], dom, prec, meta)
+        if surrogate is not None:
+            meta["surrogate"] = True
+        plan = Plan(net, order, rules, None, dom, prec,
+                    float_output=net.has_floats and domain is None, meta=meta)
+        extra = sum(q * q for q in set(qs))
+    else:
+        if series_degree is not None:
+            raise ArgumentError("series_degree= is only for mode='series'")
+        if surrogate is not None:
+            raise ArgumentError("surrogate= is only for mode='series' (Taylor mode expands the "
+                                "activations themselves)")
+        point = _check_at(net, at)
+        at_floats = any(isinstance(a, float) for a in point)
+        dom = _choose_domain(net, domain, at_floats)
+        plan = Plan(net, order, _taylor_rules(net), (point,), dom, prec,
+                    float_output=(net.has_floats or at_floats) and domain is None,
+                    meta={"mode": "taylor"})
+        extra = order * order * len(net.neurons)
+    eng = get_engine(engine, domain=dom)
+    _check_cost(net, order, dom, memory_limit, extra)
+    return _run(eng, plan)[0]
+
+
+def _run(eng, plan):
+    """Run the engine; one result (Polynomial or tuple) per centre."""
+    net = plan.net
+    centers = plan.centers or (None,)
+    if plan.domain == "QQ":
+        from .engines.exact import converter, domain_name, to_terms
+
+        ring, results = eng.run(plan)
+        conv = converter(ring, float_output=plan.float_output)
+        dom = domain_name(ring, plan.float_output)
+        n = net.n_inputs
+        out = []
+        for c, graded_outs in zip(centers, results):
+            polys = []
+            for graded in graded_outs:
+                lazy = (lambda g=graded: to_terms(ring, g, n, conv))
+                p = Polynomial._from_lazy(net.inputs, plan.order, lazy, dom, center=c)
+                p._meta = plan.meta
+                polys.append(p)
+            out.append(_wrap(polys))
+        return out
+    B, coeffs = eng.run(plan)
+    out = []
+    for p_i, c in enumerate(centers):
+        polys = []
+        for k in range(coeffs.shape[2]):
+            col = coeffs[:, p_i, k]
+            if plan.domain == "RR":
+                p = Polynomial._from_lazy(net.inputs, plan.order, None, "RR",
+                                          dense=(B, col.copy()), center=c)
+            else:
+                E = B.exponents()
+                terms = {tuple(int(e) for e in E[i]): col[i] for i in range(len(col))
+                         if col[i] != 0}
+                p = Polynomial._from_terms(net.inputs, plan.order, terms, center=c,
+                                           domain="mpf")
+            p._meta = plan.meta
+            polys.append(p)
+        out.append(_wrap(polys))
+    return out
 
 
 def _warn_convergence(net, box):
-    try:
-        from .bounds import _convergence_warnings
-    except ImportError:  # pragma: no cover - the bounds module is optional here
-        return
-    import warnings
-    for msg in _convergence_warnings(net, box):
+    from .bounds import convergence_warnings
+
+    for msg in convergence_warnings(net, box):
         warnings.warn(msg, RuntimeWarning, stacklevel=3)
 
 
@@ -304,276 +414,7 @@ def _wrap(polys):
     return polys[0] if len(polys) == 1 else tuple(polys)
 
 
-# ---------------------------------------------------------------------------
-# float64 and mpf: the dense engine
-# ---------------------------------------------------------------------------
-
-_LOCAL_NP = {
-    "relu": (lambda c: (c > 0) * c, lambda c: (c > 0) * 1.0, (0.0,)),
-    "leaky_relu": (lambda c: c * ((c > 0) + (c <= 0) * 0.01), lambda c: (c > 0) + (c <= 0) * 0.01,
-                   (0.0,)),
-    "hardtanh": (lambda c: c.clip(-1.0, 1.0), lambda c: (abs(c) < 1) * 1.0, (-1.0, 1.0)),
-}
-
-
-def _mp_ctx(prec):
-    import mpmath
-
-    ctx = mpmath.mp.clone()
-    ctx.prec = prec or 128
-    return ctx
-
-
-def _expand_dense(net, order, qs, centers, dom, prec, meta, batch=False):
-    import numpy as np
-
-    from .activations import taylor_from_system
-
-    stages = net.stages()
-    layer_of = {id(s): k for k, s in enumerate(stages)}
-    if dom == "RR":
-        arrays = None
-        conv = float
-        const = float
-        dtype = float
-    else:
-        ctx = _mp_ctx(prec)
-
-        def conv(v):
-            if isinstance(v, float):
-                return ctx.mpf(v)
-            v = sympy.sympify(v)
-            if v.is_Rational:
-                return ctx.mpf(int(v.p)) / int(v.q)
-            return ctx.mpf(str(sympy.N(v, int(ctx.dps) + 10)))
-
-        def const(q):
-            return ctx.mpf(q.numerator) / q.denominator
-
-        dtype = object
-        arrays = []
-        for s in stages:
-            W = np.empty((len(s.nodes), len(s.sources)), dtype=object)
-            for i, row in enumerate(s.weights):
-                for j, w in enumerate(row):
-                    W[i, j] = conv(w)
-            b = np.empty(len(s.nodes), dtype=object)
-            for i, v in enumerate(s.biases):
-                b[i] = conv(v)
-            arrays.append((W, b))
-    cache = {}
-
-    def gvec(act, q):
-        key = (act.name, q)
-        if key not in cache:
-            try:
-                cache[key] = [conv(c) for c in act.maclaurin(q)]
-            except (TypeError, ValueError):
-                raise DomainError(f"the series of {act.name!r} has non-numeric coefficients; "
-                                  "use the exact domain") from None
-        return cache[key]
-
-    def taylor_cols(act, c0, K, node_names):
-        """(K+1,) + c0.shape Taylor coefficients of act at c0 (float or mpf)."""
-        if not act.analytic:
-            if dom == "RR" and act.name in _LOCAL_NP:
-                f0, f1, kinks = _LOCAL_NP[act.name]
-                for k in kinks:
-                    if np.any(c0 == k):
-                        raise NonAnalyticActivationError(
-                            f"{act.name} is not differentiable at {k}: a pre-activation of "
-                            f"{node_names} sits on the kink; move the expansion point")
-                D = np.zeros((K + 1,) + c0.shape, dtype=dtype)
-                D[0] = f0(c0)
-                if K >= 1:
-                    D[1] = f1(c0)
-                return D
-            D = np.zeros((K + 1,) + c0.shape, dtype=dtype)
-            for idx in np.ndindex(c0.shape):
-                slope, icpt = act.local(sympy.Float(str(c0[idx]), 30)
-                                        if dom != "RR" else sympy.Float(float(c0[idx])))
-                D[(0,) + idx] = conv(slope) * c0[idx] + conv(icpt)
-                if K >= 1:
-                    D[(1,) + idx] = conv(slope)
-            return D
-        if act.polynomial_degree is not None:
-            return _dense.series_D(np.asarray([c for c in gvec(act, act.polynomial_degree)],
-                                              dtype=dtype), c0, K)
-        rules = act._rules
-        if rules is None:
-            D = np.zeros((K + 1,) + c0.shape, dtype=dtype)
-            zs = sympy.Symbol("z")
-            for k in range(K + 1):
-                fk = sympy.diff(act.func(zs), zs, k) / sympy.factorial(k)
-                fn = sympy.lambdify(zs, fk, modules=["numpy"] if dom == "RR" else ["mpmath"])
-                D[k] = np.vectorize(fn, otypes=[dtype])(c0) if dom != "RR" else fn(c0)
-            return D
-        value_rule, deriv_rules, atoms = rules
-        zs = sympy.Symbol("z")
-        vals = []
-        for a in atoms:
-            fn = _atom_fn(a(zs), zs, dom)
-            vals.append(fn(c0))
-        zero = np.zeros_like(c0)
-        res = taylor_from_system(value_rule, deriv_rules, c0, vals, K, const, zero)
-        return np.stack([np.asarray(r, dtype=dtype) * np.ones_like(c0) for r in res])
-
-    def stage_D(stage, mask, c0):
-        k = layer_of[id(stage)]
-        acts = [a for a, m in zip(stage.activations, mask) if m]
-        nodes = [n for n, m in zip(stage.nodes, mask) if m]
-        if qs is not None:  # series mode
-            q = qs[k]
-            K = min(order, q)
-        else:
-            K = order
-        D = np.zeros((K + 1,) + c0.shape, dtype=dtype)
-        groups = {}
-        for i, a in enumerate(acts):
-            groups.setdefault(a.name, (a, []))[1].append(i)
-        for a, idx in groups.values():
-            idx = np.asarray(idx)
-            if qs is not None:
-                D[:, :, idx] = _dense.series_D(np.asarray(gvec(a, q), dtype=dtype), c0[:, idx], K)
-            else:
-                D[:, :, idx] = taylor_cols(a, c0[:, idx], K, [nodes[i] for i in idx])
-        return D
-
-    if centers is not None:
-        C = np.array([[conv(v) for v in c] for c in centers], dtype=dtype)
-    else:
-        C = None
-    if dom != "RR":
-        import mpmath
-        with mpmath.workprec(ctx.prec):
-            B, coeffs = _dense.run(net, order, stage_D, centers=C, arrays=arrays)
-    else:
-        B, coeffs = _dense.run(net, order, stage_D, centers=C, arrays=arrays)
-    out = []
-    for p in range(coeffs.shape[1]):
-        center = None if centers is None else tuple(centers[p])
-        polys = [_dense_poly(net, order, B, coeffs[:, p, k], dom, center, meta)
-                 for k in range(coeffs.shape[2])]
-        out.append(_wrap(polys))
-    return out if batch else out[0]
-
-
-def _atom_fn(expr, zs, dom):
-    import numpy as np
-
-    if dom == "RR":
-        from .activations import _np
-        mods = [{"erf": _np("erf")}, "numpy"]
-        fn = sympy.lambdify(zs, expr, modules=mods)
-        return lambda c: np.asarray(fn(c), dtype=float) * np.ones_like(c)
-    fn = sympy.lambdify(zs, expr, modules=["mpmath"])
-    return lambda c: np.vectorize(fn, otypes=[object])(c)
-
-
-def _dense_poly(net, order, B, c, dom, center, meta):
-    if dom == "RR":
-        p = Polynomial._from_lazy(net.inputs, order, None, "RR", dense=(B, c.copy()),
-                                  center=center)
-    else:
-        E = B.exponents()
-        terms = {tuple(int(e) for e in E[i]): c[i] for i in range(len(c)) if c[i] != 0}
-        p = Polynomial._from_terms(net.inputs, order, terms, center=center, domain="mpf")
-    p._meta = meta
-    return p
-
-
-# ---------------------------------------------------------------------------
-# exact: the python-flint engine
-# ---------------------------------------------------------------------------
-
-def _expand_exact(net, order, qs, float_output=False, center=None, meta=None):
-    stages = net.stages()
-    exprs = []
-    for s in stages:
-        for row in s.weights:
-            exprs.extend(row)
-        exprs.extend(s.biases)
-    series_keys = []
-    if qs is not None:
-        for k, s in enumerate(stages):
-            for a in s.activations:
-                if a.name != "identity" and (a, qs[k]) not in series_keys:
-                    series_keys.append((a, qs[k]))
-    gstart = len(exprs)
-    for a, q in series_keys:
-        exprs.extend(a.maclaurin(q))
-    cstart = len(exprs)
-    if center is not None:
-        exprs.extend(center)
-    extra = 0
-    if qs is None:  # Taylor mode: slots for the values each neuron needs
-        for s in stages:
-            for a in s.activations:
-                if a.name == "identity":
-                    continue
-                rules = a._rules
-                extra += (len(rules[2]) if rules is not None else order + 1) + 2
-    ring, elems = _exact.make_ring(net.n_inputs, exprs, extra)
-    pos = 0
-    weights, biases = [], []
-    for s in stages:
-        W = []
-        for row in s.weights:
-            W.append(elems[pos:pos + len(row)])
-            pos += len(row)
-        weights.append(W)
-        biases.append(elems[pos:pos + len(s.biases)])
-        pos += len(s.biases)
-    gtab = {}
-    pos = gstart
-    for a, q in series_keys:
-        gtab[(a.name, q)] = [g if _exact._nonzero(g) else None for g in elems[pos:pos + q + 1]]
-        pos += q + 1
-    cvals = elems[cstart:cstart + len(center)] if center is not None else None
-
-    if qs is not None:
-        def neuron_D(s, i, c0, K):
-            act = stages[s].activations[i]
-            q = qs[s]
-            return _exact.series_D(gtab[(act.name, q)], c0, min(K, q), ring.one)
-    else:
-        def neuron_D(s, i, c0, K):
-            act = stages[s].activations[i]
-            try:
-                return _exact.taylor_D(ring, act, c0, order)
-            except NonAnalyticActivationError as e:
-                raise NonAnalyticActivationError(f"neuron {stages[s].nodes[i]!r}: {e}") from None
-
-    outs = _exact.run(net, order, ring, weights, biases, neuron_D, center=cvals)
-    conv = _exact.converter(ring, float_output=float_output)
-    n = net.n_inputs
-    dom = _domain_name(ring, float_output)
-    polys = []
-    for graded in outs:
-        lazy = (lambda g=graded: _exact.to_terms(ring, g, n, conv))
-        p = Polynomial._from_lazy(net.inputs, order, lazy, dom, center=center)
-        p._meta = meta
-        polys.append(p)
-    return _wrap(polys)
-
-
-def _domain_name(ring, float_output):
-    params = ring.params
-    if not params:
-        return "RR" if float_output else "QQ"
-    if float_output:
-        return "EX"
-    names = [sympy.sstr(p) for p in params]
-    if len(names) > 8:
-        names = names[:4] + [f"... ({len(names)} parameters)"]
-    return "QQ[" + ", ".join(names) + "]"
-
-
-# ---------------------------------------------------------------------------
-# many local polynomials at once
-# ---------------------------------------------------------------------------
-
-def local_polynomials(net, X, order, *, domain="RR"):
+def local_polynomials(net, X, order, *, domain="RR", engine=None):
     """Taylor polynomials of the network at many points, batched (float64).
 
     Parameters
@@ -582,6 +423,8 @@ def local_polynomials(net, X, order, *, domain="RR"):
     X : array_like, shape (n_points, n_inputs)
         The expansion points.
     order : int
+    engine : str, optional
+        An engine by name (default the dense float engine).
 
     Returns
     -------
@@ -600,26 +443,31 @@ def local_polynomials(net, X, order, *, domain="RR"):
     """
     import numpy as np
 
-    if not isinstance(net, Network):
-        raise InputError(f"expected a symnet.Network, got {type(net).__name__}")
-    order = _check_order(order)
+    _check_net(net)
+    order = as_order(order)
     if domain not in _FLOAT_NAMES:
         raise DomainError("local_polynomials works in float64 (domain='RR'); use "
                           "expand(net, order, mode='taylor', at=point) for exact ones")
     if net.is_symbolic:
         raise DomainError("local_polynomials needs numeric weights; use net.subs(...) first")
-    X = np.asarray(X, dtype=float)
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ShapeError(f"X: expected numeric points of shape (n_points, {net.n_inputs}), got "
+                         f"{type(X).__name__}") from None
     if X.ndim != 2 or X.shape[1] != net.n_inputs:
         raise ShapeError(f"X: expected points of shape (n_points, {net.n_inputs}), got "
                          f"{X.shape}")
     if not np.all(np.isfinite(X)):
         raise ShapeError("X: points must be finite")
-    limit = _check_memory(net, order, "RR", "auto")  # one point must fit
-    # a batch of c points needs about c times one point's memory: at most 64, within the limit
+    eng = get_engine(engine, domain="RR")
+    limit = _check_cost(net, order, "RR", "auto")  # one point must fit
     per_point = max(1, estimate_work(net, order)["bytes"])
     chunk = max(1, min(len(X), 64, limit // per_point))
+    rules = _taylor_rules(net)
     out = []
     for s in range(0, len(X), chunk):
-        out.extend(_expand_dense(net, order, None, [tuple(r) for r in X[s:s + chunk]], "RR",
-                                 None, {"mode": "taylor"}, batch=True))
+        pts = tuple(tuple(float(v) for v in r) for r in X[s:s + chunk])
+        plan = Plan(net, order, rules, pts, "RR", meta={"mode": "taylor"})
+        out.extend(_run(eng, plan))
     return out

@@ -360,11 +360,7 @@ def _activation_name(name, where):
     try:
         return get_activation(name).name
     except UnknownActivationError as e:
-        from .torchio import _ensure_parametric
-        act = _ensure_parametric(name)
-        if act is None:
-            raise FormatError(f"{where}: {e}") from None
-        return act.name
+        raise FormatError(f"{where}: {e}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -526,49 +522,13 @@ def _nn2poly_number(v, where):
 # the network file format
 # ---------------------------------------------------------------------------
 
-def _dense_layout(net):
-    """The layers of a network built like ``Network.dense``, or None."""
-    G = net.graph
-    inputs = G.graph["inputs"]
-    if [G.nodes[n]["symbol"].name for n in inputs] != list(inputs):
-        return None
-    prev = list(inputs)
-    layers = []
-    for l, s in enumerate(net.stages(), start=1):
-        if [n for n in s.nodes] != [(l, i) for i in range(1, len(s.nodes) + 1)]:
-            return None
-        if len({a.name for a in s.activations}) != 1:
-            return None
-        W = []
-        for n in s.nodes:
-            if set(G.predecessors(n)) != set(prev):
-                return None
-            W.append([G.edges[p, n]["weight"] for p in prev])
-        for n in s.nodes:
-            if set(G.nodes[n]) - {"bias", "activation"}:
-                return None
-        layers.append((s.activations[0].name, W, [G.nodes[n]["bias"] for n in s.nodes]))
-        prev = list(s.nodes)
-    if list(net.outputs) != prev:
-        return None
-    if set(G.graph) - {"inputs", "outputs"}:
-        return None
-    for n in inputs:
-        if set(G.nodes[n]) - {"symbol"}:
-            return None
-    for u, v, d in G.edges(data=True):
-        if set(d) - {"weight"}:
-            return None
-    return layers
-
-
 def _network_to_json(net):
     if not isinstance(net, Network):
         raise SymnetError(f"expected a symnet.Network, got {type(net).__name__}")
     import symnet
 
     doc = {"format": NETWORK_FORMAT, "version": VERSION, "symnet": symnet.__version__}
-    layers = _dense_layout(net)
+    layers = net.dense_layers()
     if layers is not None:
         doc["kind"] = "dense"
         doc["inputs"] = [s.name for s in net.inputs]
@@ -1094,7 +1054,7 @@ def export_polynomial(poly, format="json", *, all_monomials=False, as_float=Fals
     if format == "csv":
         return _polynomial_csv(polys, all_monomials=all_monomials, as_float=as_float)
     if format == "latex":
-        from .latex import latex as _latex
+        from .printing import latex as _latex
         return _latex(poly if len(polys) > 1 else polys[0], **latex) + "\n"
     if format == "text":
         return "\n".join(str(p) for p in polys) + "\n"

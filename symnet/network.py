@@ -1,10 +1,15 @@
-"""Networks as symbolic expression graphs.
+"""Networks as symbolic expression graphs, stored as layers.
 
-A :class:`Network` wraps a networkx DiGraph.  Input nodes carry a sympy
-Symbol (node attribute ``symbol``); every other node is a neuron with a
-``bias`` and an ``activation`` (a name in the activation table); edges
-carry a ``weight``.  Weights and biases may be exact numbers, floats or
-sympy expressions; the network itself never rounds anything.
+A :class:`Network` is a feed-forward DAG: input nodes carry sympy Symbols,
+every other node is a neuron with a bias and an activation, edges carry
+weights.  Weights and biases may be exact numbers, floats or sympy
+expressions; the network never rounds anything.
+
+The network is *stored* as stages (generations of neurons, one per layer
+for dense networks), each holding its weight matrix: a read-only float64
+array when every weight is a float, exact rows otherwise.  The networkx
+graph (``net.graph``) is built on first use, so building and evaluating a
+large dense float network costs what numpy costs.
 
 Examples
 --------
@@ -18,170 +23,212 @@ tanh(x1 - 2*x2) + tanh(3*x1 + 4*x2 + 1)
 
 from __future__ import annotations
 
-import math
-import numbers
-from dataclasses import dataclass
-from fractions import Fraction
-
-import networkx as nx
 import sympy
 
-from .activations import get_activation, numpy_function
+from ._validate import as_name, as_symbols, as_weight, is_float_value
+from .activations import get_activation
 from .errors import InputError, ShapeError, WeightError
 
-__all__ = ["Network"]
+__all__ = ["Network", "Stage"]
 
 
 # ---------------------------------------------------------------------------
-# numbers
+# matrices and vectors from what users pass
 # ---------------------------------------------------------------------------
 
-def _as_weight(value, where):
-    """Validate one weight or bias: Python float, or a sympy expression."""
-    try:
-        import numpy as np
-        if isinstance(value, np.generic):
-            value = value.item()
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(value, bool):
-        raise WeightError(f"{where}: expected a number or sympy expression, got the bool {value!r}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise WeightError(f"{where}: weights must be finite, got {value!r}")
-        return value
-    if isinstance(value, numbers.Integral):
-        return sympy.Integer(int(value))
-    if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
-    if isinstance(value, (complex, numbers.Complex)) and not isinstance(value, numbers.Real):
-        raise WeightError(f"{where}: expected a real number, got the complex {value!r}")
-    if isinstance(value, numbers.Rational):
-        return sympy.Rational(int(value.numerator), int(value.denominator))
-    if isinstance(value, numbers.Real) and not isinstance(value, sympy.Basic):
-        return _as_weight(float(value), where)
-    if isinstance(value, str):
-        raise WeightError(
-            f"{where}: got the string {value!r}; pass a number, fractions.Fraction or a sympy "
-            "expression (strings are never evaluated)")
-    if not isinstance(value, sympy.Basic):
-        raise WeightError(
-            f"{where}: expected a number or sympy expression, got {type(value).__name__} {value!r}")
-    if not isinstance(value, sympy.Expr):
-        raise WeightError(f"{where}: expected a sympy expression, got {value!r}")
-    if value.is_Float:
-        return _as_weight(float(value), where)
-    if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise WeightError(f"{where}: weights must be finite, got {value}")
-    if value.is_number:
-        if value.is_extended_real is False:
-            raise WeightError(f"{where}: expected a real number, got {value}")
-    return value
+def _is_numpy(m):
+    return type(m).__module__ == "numpy" and hasattr(m, "ndim")
 
 
-def _is_float(w):
-    return isinstance(w, float) or (isinstance(w, sympy.Basic) and w.has(sympy.Float))
+def _torch_to_numpy(m):
+    if hasattr(m, "detach") and hasattr(m, "numpy"):
+        return m.detach().cpu().numpy()
+    return m
+
+
+def _float_array(a, where, shape):
+    """A read-only finite float64 copy of a float numpy array, or None if not float."""
+    import numpy as np
+
+    if a.dtype.kind != "f":
+        return None
+    out = np.array(a, dtype=np.float64, copy=True).reshape(shape)
+    if not np.isfinite(out).all():
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
+        raise WeightError(f"{where} {list(idx)}: expected a finite number, got "
+                          f"{out[idx]!r}")
+    out.flags.writeable = False
+    return out
+
+
+def _matrix(m, where):
+    """(float64 array or None, rows) from nested lists / numpy / sympy / torch."""
+    m = _torch_to_numpy(m)
+    if isinstance(m, sympy.MatrixBase):
+        return None, [list(m.row(i)) for i in range(m.rows)]
+    if _is_numpy(m):
+        if m.ndim != 2:
+            raise ShapeError(f"{where}: expected a 2-D matrix, got an array of shape {m.shape}")
+        arr = _float_array(m, where, m.shape)
+        if arr is not None:
+            return arr, None
+        return None, [list(r) for r in (m.tolist() if m.dtype != object else m)]
+    if not isinstance(m, (list, tuple)):
+        raise ShapeError(f"{where}: expected a matrix (nested lists, numpy array or sympy Matrix), "
+                         f"got {type(m).__name__}")
+    rows = []
+    for r in m:
+        r = _torch_to_numpy(r)
+        if isinstance(r, (list, tuple)):
+            rows.append(list(r))
+        elif _is_numpy(r) and r.ndim == 1:
+            rows.append(list(r.tolist()) if r.dtype != object else list(r))
+        else:
+            raise ShapeError(f"{where}: expected a list of rows, got a row {r!r}")
+    if len({len(r) for r in rows}) > 1:
+        raise ShapeError(f"{where}: rows have different lengths {[len(r) for r in rows]}")
+    return None, rows
+
+
+def _vector(v, where):
+    """(float64 array or None, list) of a bias vector."""
+    v = _torch_to_numpy(v)
+    if isinstance(v, sympy.MatrixBase):
+        if 1 not in v.shape:
+            raise ShapeError(f"{where}: expected a vector, got a matrix of shape {v.shape}")
+        return None, list(v)
+    if _is_numpy(v):
+        if v.ndim != 1:
+            raise ShapeError(f"{where}: expected a 1-D vector, got an array of shape {v.shape}")
+        arr = _float_array(v, where, v.shape)
+        if arr is not None:
+            return arr, None
+        return None, list(v.tolist()) if v.dtype != object else list(v)
+    if not isinstance(v, (list, tuple)):
+        raise ShapeError(f"{where}: expected a vector, got {type(v).__name__} {v!r}")
+    return None, list(v)
 
 
 def _to_sympy(w):
     return sympy.Float(w) if isinstance(w, float) else w
 
 
-def _matrix(m, where):
-    """Nested lists / numpy array / sympy Matrix -> list of rows."""
-    if isinstance(m, sympy.MatrixBase):
-        return [list(m.row(i)) for i in range(m.rows)]
-    try:
-        import numpy as np
-        if isinstance(m, np.ndarray):
-            if m.ndim != 2:
-                raise ShapeError(f"{where}: expected a 2-D matrix, got an array of shape {m.shape}")
-            return [list(r) for r in m.tolist()] if m.dtype != object else [list(r) for r in m]
-    except ImportError:  # pragma: no cover
-        pass
-    if hasattr(m, "detach") and hasattr(m, "numpy"):  # a torch tensor
-        return _matrix(m.detach().cpu().numpy(), where)
-    if not isinstance(m, (list, tuple)):
-        raise ShapeError(f"{where}: expected a matrix (nested lists, numpy array or sympy Matrix), "
-                         f"got {type(m).__name__}")
-    rows = []
-    for r in m:
-        if isinstance(r, (list, tuple)):
-            rows.append(list(r))
-        elif hasattr(r, "tolist"):
-            rows.append(list(r.tolist()))
-        else:
-            raise ShapeError(f"{where}: expected a list of rows, got a row {r!r}")
-    if len({len(r) for r in rows}) > 1:
-        raise ShapeError(f"{where}: rows have different lengths {[len(r) for r in rows]}")
-    return rows
-
-
-def _vector(v, where):
-    if isinstance(v, sympy.MatrixBase):
-        if 1 not in v.shape:
-            raise ShapeError(f"{where}: expected a vector, got a matrix of shape {v.shape}")
-        return list(v)
-    try:
-        import numpy as np
-        if isinstance(v, np.ndarray):
-            if v.ndim != 1:
-                raise ShapeError(f"{where}: expected a 1-D vector, got an array of shape {v.shape}")
-            return list(v.tolist()) if v.dtype != object else list(v)
-    except ImportError:  # pragma: no cover
-        pass
-    if hasattr(v, "detach") and hasattr(v, "numpy"):
-        return _vector(v.detach().cpu().numpy(), where)
-    if not isinstance(v, (list, tuple)):
-        raise ShapeError(f"{where}: expected a vector, got {type(v).__name__} {v!r}")
-    return list(v)
-
-
-def _symbols(inputs, n, where="inputs"):
-    if inputs is None:
-        return tuple(sympy.symbols(f"x1:{n + 1}")) if n else ()
-    if isinstance(inputs, str):
-        inputs = sympy.symbols(inputs, seq=True)
-    if isinstance(inputs, sympy.Symbol):
-        inputs = (inputs,)
-    inputs = tuple(inputs)
-    for s in inputs:
-        if not isinstance(s, sympy.Symbol):
-            raise InputError(f"{where}: expected sympy Symbols, got {type(s).__name__} {s!r}")
-    if len(set(inputs)) != len(inputs):
-        raise InputError(f"{where}: input symbols must be distinct, got {inputs}")
-    if n is not None and len(inputs) != n:
-        raise ShapeError(f"{where}: the first weight matrix has {n} columns (inputs), "
-                         f"but {len(inputs)} input symbols were given")
-    return inputs
-
-
 # ---------------------------------------------------------------------------
-# the compiled layered view shared by evaluation and the engines
+# stages: the stored form
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class Stage:
     """One generation of neurons: every neuron whose sources are computed.
 
-    ``sources`` are global node positions (inputs first, then neurons in
-    stage order); ``weights[i][j]`` is the weight from ``sources[j]`` into
-    ``nodes[i]`` (zero where there is no edge).
+    Attributes
+    ----------
+    layer : int
+        1 for the first generation.
+    nodes : tuple
+        The neurons' node keys.
+    sources : tuple of int
+        Global positions of the sources (inputs first, then neurons in
+        stage order).
+    activations : tuple of Activation
+    weights : tuple of tuples
+        ``weights[i][j]`` from ``sources[j]`` into ``nodes[i]`` (zero where
+        there is no edge): floats or sympy expressions.
+    biases : tuple
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> s = Network.dense([[[1, 2]]], biases=[[3]]).stages()[0]
+    >>> s.weights, s.biases, s.sources
+    (((1, 2),), (3,), (0, 1))
     """
 
-    layer: int
-    nodes: tuple
-    sources: tuple
-    weights: tuple
-    biases: tuple
-    activations: tuple
+    __slots__ = ("layer", "nodes", "sources", "activations", "_rows", "_bias", "_W", "_b",
+                 "_edges", "_floats")
+
+    def __init__(self, layer, nodes, sources, activations, *, rows=None, biases=None,
+                 W=None, b=None, edges=None):
+        self.layer = layer
+        self.nodes = tuple(nodes)
+        self.sources = tuple(sources)
+        self.activations = tuple(activations)
+        self._rows = None if rows is None else tuple(tuple(r) for r in rows)
+        self._bias = None if biases is None else tuple(biases)
+        self._W = W          # float64 arrays, when every weight / bias is a float
+        self._b = b
+        self._edges = edges  # None: every (source, node) pair is an edge
+        self._floats = None
+
+    @property
+    def weights(self):
+        if self._rows is None:
+            self._rows = tuple(tuple(r) for r in self._W.tolist())
+        return self._rows
+
+    @property
+    def biases(self):
+        if self._bias is None:
+            self._bias = tuple(self._b.tolist())
+        return self._bias
+
+    @property
+    def shape(self):
+        """``(len(nodes), len(sources))``."""
+        return (len(self.nodes), len(self.sources))
+
+    @property
+    def has_floats(self):
+        """True when a weight or bias of this stage is a float."""
+        if self._floats is None:
+            if self._W is not None and self._b is not None:
+                self._floats = True
+            else:
+                self._floats = any(is_float_value(w) for r in self.weights for w in r) or any(
+                    is_float_value(v) for v in self.biases)
+        return self._floats
+
+    def weight_array(self):
+        """The weights as a float64 array of shape ``(nodes, sources)`` (cached).
+
+        Raises WeightError when a weight is symbolic.
+        """
+        if self._W is None:
+            self._W = _floats_of(self.weights, self.shape, f"layer {self.layer} weights")
+        return self._W
+
+    def bias_array(self):
+        """The biases as a float64 array (cached)."""
+        if self._b is None:
+            self._b = _floats_of([self.biases], (len(self.nodes),),
+                                 f"layer {self.layer} biases")
+        return self._b
+
+    def has_edge(self, i, j):
+        """True when ``sources[j] -> nodes[i]`` is an edge of the graph."""
+        return self._edges is None or (i, j) in self._edges
+
+    def __repr__(self):
+        return (f"Stage(layer={self.layer}, {len(self.nodes)} neurons, "
+                f"{len(self.sources)} sources)")
+
+
+def _floats_of(rows, shape, where):
+    import numpy as np
+
+    try:
+        out = np.array([[float(w) for w in r] for r in rows], dtype=float).reshape(shape)
+    except TypeError:
+        raise WeightError(f"{where}: weights contain symbols; substitute them first with "
+                          "net.subs(...)") from None
+    out.flags.writeable = False
+    return out
 
 
 class Network:
     """A feed-forward network as a symbolic expression graph.
 
     Build one with :meth:`dense`, :meth:`mlp` or :meth:`from_graph`.  The
-    network is immutable: its graph is frozen.
+    network is immutable.
 
     Examples
     --------
@@ -195,8 +242,10 @@ class Network:
     """
 
     def __init__(self, graph, *, inputs=None, outputs=None):
+        import networkx as nx
+
         if not isinstance(graph, nx.DiGraph):
-            raise TypeError(f"expected a networkx DiGraph, got {type(graph).__name__}")
+            raise InputError(f"expected a networkx DiGraph, got {type(graph).__name__}")
         G = graph.copy()
         if not nx.is_directed_acyclic_graph(G):
             cycle = nx.find_cycle(G)
@@ -207,43 +256,61 @@ class Network:
             for n in input_nodes:
                 if n not in G or "symbol" not in G.nodes[n]:
                     raise InputError(f"input node {n!r} is not a node with a 'symbol' attribute")
-        syms = _symbols([G.nodes[n]["symbol"] for n in input_nodes], None, "input symbols")
+        syms = as_symbols([G.nodes[n]["symbol"] for n in input_nodes], "input symbols")
+        for s in syms:
+            as_name(s.name, "input symbol")
+        in_set = set(input_nodes)
         for n in input_nodes:
             if G.in_degree(n):
                 raise ShapeError(f"input node {n!r} has incoming edges {list(G.predecessors(n))}")
-        neurons = [n for n in nx.lexicographical_topological_sort(G, key=_order_key(G))
-                   if n not in set(input_nodes)]
+        order = {n: i for i, n in enumerate(G.nodes)}
+        neurons = [n for n in nx.lexicographical_topological_sort(
+            G, key=lambda n: f"{order[n]:012d}") if n not in in_set]
         for n in neurons:
             d = G.nodes[n]
             if "symbol" in d:
                 raise InputError(f"node {n!r} has a symbol but is not listed among the inputs")
             act = get_activation(d.get("activation", "identity"))
             d["activation"] = act.name
-            d["bias"] = _as_weight(d.get("bias", 0), f"bias of neuron {n!r}")
+            d["bias"] = as_weight(d.get("bias", 0), f"bias of neuron {n!r}")
         for u, v, d in G.edges(data=True):
-            d["weight"] = _as_weight(d.get("weight", 1), f"weight of edge {u!r} -> {v!r}")
+            d["weight"] = as_weight(d.get("weight", 1), f"weight of edge {u!r} -> {v!r}")
         if outputs is None:
             outputs = G.graph.get("outputs")
         if outputs is None:
             outputs = [n for n in neurons if G.out_degree(n) == 0]
         outputs = tuple(outputs)
-        if not outputs:
-            raise ShapeError("a network needs at least one output neuron")
-        for o in outputs:
-            if o not in G:
-                raise ShapeError(f"output {o!r} is not a node of the graph")
-            if o in set(input_nodes):
-                raise ShapeError(f"output {o!r} is an input node; outputs must be neurons")
         G.graph["outputs"] = list(outputs)
         G.graph["inputs"] = list(input_nodes)
-        self._graph = nx.freeze(G)
-        self._input_nodes = tuple(input_nodes)
+        stages = _compile(G, input_nodes, neurons)
+        self._setup(tuple(input_nodes), syms, stages, outputs, nx.freeze(G))
+
+    def _setup(self, input_nodes, syms, stages, outputs, graph=None):
+        self._input_nodes = input_nodes
         self._inputs = syms
-        self._outputs = outputs
-        self._neurons = tuple(neurons)
-        self._stages = None
+        self._stages = tuple(stages)
+        self._neurons = tuple(n for s in self._stages for n in s.nodes)
+        if not outputs:
+            raise ShapeError("a network needs at least one output neuron")
+        neuron_set = set(self._neurons)
+        for o in outputs:
+            if o not in neuron_set:
+                if o in set(input_nodes):
+                    raise ShapeError(f"output {o!r} is an input node; outputs must be neurons")
+                raise ShapeError(f"output {o!r} is not a node of the graph")
+        self._outputs = tuple(outputs)
+        self._graph = graph
         self._names = None
         self._cache = {}
+        pos = {n: i for i, n in enumerate(input_nodes)}
+        for n in self._neurons:
+            pos[n] = len(pos)
+        self._pos = pos
+        return self
+
+    @classmethod
+    def _from_stages(cls, input_nodes, syms, stages, outputs):
+        return cls.__new__(cls)._setup(tuple(input_nodes), tuple(syms), stages, outputs)
 
     # -- constructors ------------------------------------------------------
     @classmethod
@@ -254,8 +321,10 @@ class Network:
         ----------
         weights : sequence of matrices
             ``W_l`` of shape ``(n_out, n_in)``, as in ``torch.nn.Linear``;
-            nested lists, numpy arrays or sympy Matrices.  Entries may be
-            ints, Fractions, sympy numbers or expressions, or floats.
+            nested lists, numpy arrays, torch tensors or sympy Matrices.
+            Entries may be ints, Fractions, sympy numbers or expressions, or
+            floats.  Float numpy arrays are stored as they are (one copy,
+            read-only): no per-weight Python work.
         biases : sequence of vectors, optional
             ``b_l`` of length ``n_out``; zeros by default.
         activations : str or sequence of str
@@ -275,51 +344,73 @@ class Network:
         >>> net.expr()
         1/(exp(-x1 - 2*x2) + 1)
         """
-        if isinstance(weights, sympy.MatrixBase) or (hasattr(weights, "ndim")
-                                                     and getattr(weights, "ndim", 0) == 2):
+        if isinstance(weights, sympy.MatrixBase) or (_is_numpy(weights) and weights.ndim == 2):
             weights = [weights]
-        weights = [_matrix(W, f"layer {l + 1} weights") for l, W in enumerate(weights)]
-        if not weights:
+        if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
+            raise ShapeError(f"dense(): expected a sequence of weight matrices, got "
+                             f"{type(weights).__name__} {weights!r}")
+        mats = [_matrix(W, f"layer {l + 1} weights") for l, W in enumerate(weights)]
+        if not mats:
             raise ShapeError("dense(): expected at least one weight matrix")
-        L = len(weights)
+        L = len(mats)
         if biases is None:
             biases = [None] * L
         else:
+            if isinstance(biases, (str, bytes)) or not hasattr(biases, "__iter__"):
+                raise ShapeError(f"dense(): expected a sequence of bias vectors, got "
+                                 f"{type(biases).__name__}")
             biases = list(biases)
             if len(biases) != L:
                 raise ShapeError(f"dense(): {L} weight matrices but {len(biases)} bias vectors")
         acts = _layer_activations(activations, L)
-        n_in = len(weights[0][0]) if weights[0] else 0
+
+        def shape(m):
+            arr, rows = m
+            if arr is not None:
+                return arr.shape
+            return (len(rows), len(rows[0]) if rows else 0)
+
+        n_in = shape(mats[0])[1]
         inputs = _symbols(inputs, n_in)
-        G = nx.DiGraph()
-        prev = []
-        for j, s in enumerate(inputs):
-            G.add_node(s.name, symbol=s)
-            prev.append(s.name)
-        for l, W in enumerate(weights):
-            n_out = len(W)
-            cols = len(W[0]) if W else 0
-            if cols != len(prev):
+        input_nodes = tuple(s.name for s in inputs)
+        prev_nodes, prev_pos = input_nodes, list(range(n_in))
+        stages, offset = [], n_in
+        for l, m in enumerate(mats):
+            n_out, cols = shape(m)
+            if cols != len(prev_nodes):
                 raise ShapeError(
                     f"layer {l + 1}: weight matrix has shape ({n_out}, {cols}) but the layer "
-                    f"before it has {len(prev)} {'inputs' if l == 0 else 'neurons'}: expected "
-                    f"shape ({n_out}, {len(prev)})")
-            b = biases[l]
-            b = [0] * n_out if b is None else _vector(b, f"layer {l + 1} biases")
-            if len(b) != n_out:
-                raise ShapeError(f"layer {l + 1}: weight matrix has shape ({n_out}, {cols}) "
-                                 f"but the bias has length {len(b)}; expected {n_out}")
-            cur = []
-            for i in range(n_out):
-                node = (l + 1, i + 1)
-                G.add_node(node, bias=_as_weight(b[i], f"layer {l + 1} bias [{i}]"),
-                           activation=acts[l])
-                for j, src in enumerate(prev):
-                    G.add_edge(src, node,
-                               weight=_as_weight(W[i][j], f"layer {l + 1} weights [{i}, {j}]"))
-                cur.append(node)
-            prev = cur
-        return cls(G, inputs=[s.name for s in inputs], outputs=prev)
+                    f"before it has {len(prev_nodes)} {'inputs' if l == 0 else 'neurons'}: "
+                    f"expected shape ({n_out}, {len(prev_nodes)})")
+            W, rows = m
+            if rows is not None:
+                rows = [[as_weight(w, f"layer {l + 1} weights [{i}, {j}]")
+                         for j, w in enumerate(r)] for i, r in enumerate(rows)]
+            if biases[l] is None:
+                b, bias = None, [sympy.S.Zero] * n_out
+            else:
+                b, bias = _vector(biases[l], f"layer {l + 1} biases")
+                blen = len(b) if b is not None else len(bias)
+                if blen != n_out:
+                    raise ShapeError(f"layer {l + 1}: weight matrix has shape ({n_out}, {cols}) "
+                                     f"but the bias has length {blen}; expected {n_out}")
+                if bias is not None:
+                    bias = [as_weight(v, f"layer {l + 1} bias [{i}]") for i, v in
+                            enumerate(bias)]
+            if W is not None and b is None and all(isinstance(v, float) for v in bias):
+                import numpy as np
+                b = np.array(bias, dtype=float)
+                b.flags.writeable = False
+                bias = None
+            if W is not None and b is None:  # float weights, exact biases: exact rows
+                rows, W = W.tolist(), None
+            nodes = tuple((l + 1, i + 1) for i in range(n_out))
+            act = get_activation(acts[l])
+            stages.append(Stage(l + 1, nodes, prev_pos, (act,) * n_out, rows=rows,
+                                biases=bias, W=W, b=b if W is not None else None))
+            prev_nodes, prev_pos = nodes, list(range(offset, offset + n_out))
+            offset += n_out
+        return cls._from_stages(input_nodes, inputs, stages, prev_nodes)
 
     @classmethod
     def mlp(cls, sizes, activation="tanh", inputs=None):
@@ -342,7 +433,11 @@ class Network:
         >>> Network.mlp([2, 1], activation=["tanh"]).expr()
         tanh(b1_1 + w1_1_1*x1 + w1_1_2*x2)
         """
-        sizes = list(sizes)
+        try:
+            sizes = list(sizes)
+        except TypeError:
+            raise ShapeError(f"mlp(): expected sizes [n_inputs, ..., n_outputs], got "
+                             f"{sizes!r}") from None
         if len(sizes) < 2 or any(not isinstance(s, int) or isinstance(s, bool) or s < 1
                                  for s in sizes):
             raise ShapeError(f"mlp(): expected sizes [n_inputs, ..., n_outputs] of positive ints, "
@@ -388,13 +483,39 @@ class Network:
     # -- views ---------------------------------------------------------------
     @property
     def graph(self):
-        """The frozen networkx DiGraph."""
+        """The frozen networkx DiGraph (built on first use for dense networks)."""
+        if self._graph is None:
+            self._graph = self._build_graph()
         return self._graph
+
+    def _build_graph(self):
+        import networkx as nx
+
+        G = nx.DiGraph()
+        for n, s in zip(self._input_nodes, self._inputs):
+            G.add_node(n, symbol=s)
+        nodes = list(self._input_nodes)
+        for st in self._stages:
+            for i, (n, act) in enumerate(zip(st.nodes, st.activations)):
+                G.add_node(n, bias=st.biases[i], activation=act.name)
+            for i, (n, row) in enumerate(zip(st.nodes, st.weights)):
+                G.add_edges_from((nodes[src], n, {"weight": w})
+                                 for j, (src, w) in enumerate(zip(st.sources, row))
+                                 if st.has_edge(i, j))
+            nodes.extend(st.nodes)
+        G.graph["outputs"] = list(self._outputs)
+        G.graph["inputs"] = list(self._input_nodes)
+        return nx.freeze(G)
 
     @property
     def inputs(self):
         """The input Symbols, in order."""
         return self._inputs
+
+    @property
+    def input_nodes(self):
+        """The input nodes' keys, in order."""
+        return self._input_nodes
 
     @property
     def outputs(self):
@@ -427,60 +548,96 @@ class Network:
         >>> [s.layer for s in Network.dense([[[1]], [[2]]]).stages()]
         [1, 2]
         """
-        if self._stages is None:
-            self._stages = self._compile()
         return self._stages
 
     @property
     def layers(self):
         """Lists of neuron keys, one per generation."""
-        return [list(s.nodes) for s in self.stages()]
+        return [list(s.nodes) for s in self._stages]
 
-    def _compile(self):
-        G = self._graph
-        pos = {n: i for i, n in enumerate(self._input_nodes)}
-        depth = {n: 0 for n in self._input_nodes}
-        for n in self._neurons:
-            preds = list(G.predecessors(n))
-            depth[n] = 1 + max((depth[p] for p in preds), default=0)
-        by_layer = {}
-        for n in self._neurons:
-            by_layer.setdefault(depth[n], []).append(n)
-        stages = []
-        for layer in sorted(by_layer):
-            nodes = by_layer[layer]
-            srcs = []
-            seen = set()
-            for n in nodes:
-                for p in G.predecessors(n):
-                    if p not in seen:
-                        seen.add(p)
-                        srcs.append(p)
-            srcs.sort(key=lambda p: pos[p])
-            col = {p: j for j, p in enumerate(srcs)}
-            W = []
-            for n in nodes:
-                row = [sympy.S.Zero] * len(srcs)
-                for p in G.predecessors(n):
-                    row[col[p]] = G.edges[p, n]["weight"]
-                W.append(tuple(row))
-            stages.append(Stage(
-                layer=layer, nodes=tuple(nodes), sources=tuple(pos[p] for p in srcs),
-                weights=tuple(W), biases=tuple(G.nodes[n]["bias"] for n in nodes),
-                activations=tuple(get_activation(G.nodes[n]["activation"]) for n in nodes)))
-            for n in nodes:
-                pos[n] = len(pos)
-        return tuple(stages)
+    def output_positions(self):
+        """Global positions (inputs first, then neurons in stage order) of the outputs.
 
-    def _output_positions(self):
-        pos = {n: i for i, n in enumerate(self._input_nodes)}
-        for s in self.stages():
-            for n in s.nodes:
-                pos[n] = len(pos)
-        return [pos[o] for o in self._outputs]
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[1, 2]], [[3]]]).output_positions()
+        [3]
+        """
+        return [self._pos[o] for o in self._outputs]
+
+    def forward(self, inputs, step):
+        """Run ``step`` stage by stage: the one forward pass every consumer shares.
+
+        Parameters
+        ----------
+        inputs : list
+            One value per input (any type).
+        step : callable
+            ``step(stage, sources)`` gets the stage and the values of its
+            sources (a list, in ``stage.sources`` order) and returns the
+            values of its neurons (a list).
+
+        Returns
+        -------
+        list
+            The values of the outputs.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Network
+        >>> net = Network.dense([[[1, 2]]], biases=[[1]], activations=["identity"])
+        >>> def step(stage, src):
+        ...     return [sum(w * v for w, v in zip(row, src)) + b
+        ...             for row, b in zip(stage.weights, stage.biases)]
+        >>> net.forward(list(net.inputs), step)
+        [x1 + 2*x2 + 1]
+        """
+        vals = list(inputs)
+        if len(vals) != self.n_inputs:
+            raise ShapeError(f"forward(): expected {self.n_inputs} input values, got {len(vals)}")
+        for s in self._stages:
+            out = step(s, [vals[p] for p in s.sources])
+            vals.extend(out)
+        return [vals[p] for p in self.output_positions()]
+
+    def dense_layers(self):
+        """The layers of a plain dense stack, or None for any other graph.
+
+        Returns
+        -------
+        list of (activation name, weight rows, biases) or None
+            None unless the network is what :meth:`dense` builds: layers of
+            fully connected neurons ``(l, i)``, one activation per layer, no
+            skip connections and no extra node or edge attributes.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[1, 2]]], biases=[[3]]).dense_layers()
+        [('identity', ((1, 2),), (3,))]
+        """
+        if self._graph is not None and _extra_attributes(self._graph):
+            return None
+        if [s.name for s in self._inputs] != list(self._input_nodes):
+            return None
+        prev = tuple(range(self.n_inputs))
+        layers = []
+        for l, s in enumerate(self._stages, start=1):
+            if s.nodes != tuple((l, i) for i in range(1, len(s.nodes) + 1)):
+                return None
+            if len({a.name for a in s.activations}) != 1 or s.sources != prev or s._edges:
+                return None
+            layers.append((s.activations[0].name, s.weights, s.biases))
+            prev = tuple(range(prev[-1] + 1, prev[-1] + 1 + len(s.nodes))) if prev else \
+                tuple(range(self.n_inputs, self.n_inputs + len(s.nodes)))
+        if self._outputs != self._stages[-1].nodes:
+            return None
+        return layers
 
     def parameters(self):
-        """Every weight and bias, in stage order (a flat list).
+        """Every weight and bias, neuron by neuron (a flat list).
 
         Examples
         --------
@@ -489,21 +646,36 @@ class Network:
         [1, 2, 3]
         """
         out = []
-        G = self._graph
-        for n in self._neurons:
-            for p in G.predecessors(n):
-                out.append(G.edges[p, n]["weight"])
-            out.append(G.nodes[n]["bias"])
+        for s in self._stages:
+            for i, (row, b) in enumerate(zip(s.weights, s.biases)):
+                out.extend(w for j, w in enumerate(row) if s.has_edge(i, j))
+                out.append(b)
         return out
+
+    @property
+    def n_parameters(self):
+        """Number of weights and biases.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[1, 2]], [[3]]]).n_parameters
+        5
+        """
+        return sum(len(s.nodes) * (len(s.sources) + 1) if s._edges is None
+                   else len(s._edges) + len(s.nodes) for s in self._stages)
 
     @property
     def free_symbols(self):
         """Symbols appearing in weights or biases (not the inputs)."""
         if "free_symbols" not in self._cache:
             out = set()
-            for w in self.parameters():
-                if isinstance(w, sympy.Basic):
-                    out |= w.free_symbols
+            for s in self._stages:
+                if s._W is not None and s._b is not None:
+                    continue
+                for w in list(s.biases) + [w for r in s.weights for w in r]:
+                    if isinstance(w, sympy.Basic):
+                        out |= w.free_symbols
             self._cache["free_symbols"] = frozenset(out)
         return set(self._cache["free_symbols"])
 
@@ -511,24 +683,26 @@ class Network:
     def has_floats(self):
         """True when any weight or bias is a float."""
         if "has_floats" not in self._cache:
-            self._cache["has_floats"] = any(_is_float(w) for w in self.parameters())
+            self._cache["has_floats"] = any(s.has_floats for s in self._stages)
         return self._cache["has_floats"]
-
-    def _float_arrays(self):
-        """(W, b) float64 arrays per stage, cached (internal)."""
-        if "float_arrays" not in self._cache:
-            import numpy as np
-            self._cache["float_arrays"] = [
-                (np.array([[float(w) for w in row] for row in s.weights], dtype=float)
-                 .reshape(len(s.nodes), len(s.sources)),
-                 np.array([float(v) for v in s.biases], dtype=float))
-                for s in self.stages()]
-        return self._cache["float_arrays"]
 
     @property
     def is_symbolic(self):
         """True when any weight or bias contains a Symbol."""
         return bool(self.free_symbols)
+
+    @property
+    def is_piecewise_linear(self):
+        """True when every activation is piecewise linear or the identity.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[1]], [[1]]], activations="relu").is_piecewise_linear
+        True
+        """
+        return all(a.kind == "piecewise_linear" or (a.kind == "polynomial" and a.rule.degree <= 1)
+                   for s in self._stages for a in s.activations)
 
     # -- expressions and evaluation ----------------------------------------
     def expr(self):
@@ -544,14 +718,12 @@ class Network:
         >>> Network.dense([[[1]], [[2]]], biases=[[1], [0]]).expr()
         2*tanh(x1 + 1)
         """
-        G = self._graph
-        val = {n: G.nodes[n]["symbol"] for n in self._input_nodes}
-        for s in self.stages():
-            for n, act in zip(s.nodes, s.activations):
-                zexpr = _to_sympy(G.nodes[n]["bias"]) + sympy.Add(
-                    *[_to_sympy(G.edges[p, n]["weight"]) * val[p] for p in G.predecessors(n)])
-                val[n] = act(zexpr)
-        out = tuple(val[o] for o in self._outputs)
+        def step(s, src):
+            return [act.func(_to_sympy(b) + sympy.Add(*[_to_sympy(w) * v for w, v in
+                                                         zip(row, src) if w != 0]))
+                    for row, b, act in zip(s.weights, s.biases, s.activations)]
+
+        out = tuple(self.forward(list(self._inputs), step))
         return out[0] if len(out) == 1 else out
 
     def __call__(self, x):
@@ -567,6 +739,12 @@ class Network:
         numpy.ndarray
             Shape ``(n_samples, n_outputs)`` for a batch, ``(n_outputs,)`` for
             a point (a 0-d array for a single output).
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[2.0]]], activations=["relu"])([[1.0], [-1.0]]).tolist()
+        [[2.0], [0.0]]
         """
         import numpy as np
 
@@ -574,54 +752,97 @@ class Network:
             raise WeightError(
                 f"cannot evaluate numerically: weights contain the symbols "
                 f"{sorted(map(str, self.free_symbols))}; substitute them first with net.subs(...)")
-        X = np.asarray(x, dtype=float)
+        try:
+            X = np.asarray(x, dtype=float)
+        except (TypeError, ValueError):
+            raise ShapeError(f"expected numeric points of shape (n_samples, {self.n_inputs}), "
+                             f"got {type(x).__name__}") from None
         single = X.ndim == 1
         if single:
             X = X[None, :]
         if X.ndim != 2 or X.shape[1] != self.n_inputs:
             raise ShapeError(f"expected points of shape (n_samples, {self.n_inputs}), "
                              f"got {np.shape(x)}")
-        cols = [X[:, j] for j in range(self.n_inputs)]
-        for s, (W, b) in zip(self.stages(), self._float_arrays()):
-            H = np.stack([cols[p] for p in s.sources], axis=1) if s.sources else \
-                np.zeros((X.shape[0], 0))
-            Z = H @ W.T + b
-            for i, act in enumerate(s.activations):
-                cols.append(numpy_function(act)(Z[:, i]))
-        out = np.stack([cols[p] for p in self._output_positions()], axis=1)
+
+        def step(s, src):
+            H = np.stack(src, axis=1) if src else np.zeros((X.shape[0], 0))
+            Z = H @ s.weight_array().T + s.bias_array()
+            acts = s.activations
+            if all(a is acts[0] for a in acts):
+                Y = acts[0].numpy_function()(Z)
+                return [Y[:, i] for i in range(Y.shape[1])]
+            return [a.numpy_function()(Z[:, i]) for i, a in enumerate(acts)]
+
+        with np.errstate(over="ignore", under="ignore"):
+            outs = self.forward([X[:, j] for j in range(self.n_inputs)], step)
+        out = np.stack(outs, axis=1)
         if single:
             out = out[0]
             return out[0] if out.shape == (1,) else out
         return out
 
+    def map_parameters(self, fn):
+        """A network of the same shape with every weight and bias replaced by ``fn(w)``.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[1, 2]]]).map_parameters(lambda w: 2 * w).parameters()
+        [2, 4, 0]
+        """
+        stages = []
+        for s in self._stages:
+            rows = [[as_weight(fn(w), f"layer {s.layer} weights [{i}, {j}]")
+                     for j, w in enumerate(r)] for i, r in enumerate(s.weights)]
+            bias = [as_weight(fn(b), f"layer {s.layer} bias [{i}]") for i, b in
+                    enumerate(s.biases)]
+            stages.append(Stage(s.layer, s.nodes, s.sources, s.activations, rows=rows,
+                                biases=bias, edges=s._edges))
+        return type(self)._from_stages(self._input_nodes, self._inputs, stages, self._outputs)
+
     def subs(self, mapping):
         """A new network with symbols in the weights substituted.
+
+        Keys are Symbols or their names; values are numbers or sympy
+        expressions (strings are not evaluated).
 
         Examples
         --------
         >>> import sympy
         >>> from symnet import Network
         >>> net = Network.mlp([1, 1], activation=["identity"])
-        >>> net.subs({sympy.Symbol("w1_1_1"): 2, sympy.Symbol("b1_1"): 3}).expr()
+        >>> net.subs({sympy.Symbol("w1_1_1"): 2, "b1_1": 3}).expr()
         2*x1 + 3
         """
-        mapping = {sympy.sympify(k): sympy.sympify(v) for k, v in dict(mapping).items()}
-        G = nx.DiGraph(self._graph)
-        for n in self._neurons:
-            b = G.nodes[n]["bias"]
-            if isinstance(b, sympy.Basic):
-                G.nodes[n]["bias"] = b.subs(mapping)
-        for u, v, d in G.edges(data=True):
-            if isinstance(d["weight"], sympy.Basic):
-                d["weight"] = d["weight"].subs(mapping)
-        return type(self)(G, inputs=self._input_nodes, outputs=self._outputs)
+        try:
+            items = dict(mapping).items()
+        except (TypeError, ValueError):
+            raise InputError(f"subs(): expected a mapping Symbol -> value, got "
+                             f"{type(mapping).__name__}") from None
+        rep = {}
+        for k, v in items:
+            if isinstance(k, str):
+                k = sympy.Symbol(as_name(k, "subs() key"))
+            if not isinstance(k, sympy.Symbol):
+                raise InputError(f"subs(): keys must be Symbols or their names, got "
+                                 f"{type(k).__name__} {k!r}")
+            if k in self._inputs:
+                raise InputError(f"subs(): {k} is an input of the network, not a weight")
+            rep[k] = _to_sympy(as_weight(v, f"subs() value for {k}"))
+
+        def fn(w):
+            if isinstance(w, sympy.Basic) and w.free_symbols & rep.keys():
+                w = w.xreplace(rep)
+                return float(w) if w.is_Float else w
+            return w
+        return self.map_parameters(fn)
 
     # -- printing ----------------------------------------------------------
     def _neuron_names(self):
         if self._names is None:
             names = {}
-            for s in self.stages():
-                for k, n in enumerate(s.nodes):
+            for s in self._stages:
+                for n in s.nodes:
                     if isinstance(n, tuple) and len(n) == 2 and all(isinstance(i, int) for i in n):
                         names[n] = (f"h{n[0]}_{n[1]}", f"h^{{({n[0]})}}_{{{n[1]}}}")
                     else:
@@ -632,17 +853,18 @@ class Network:
         return self._names
 
     def _equations(self):
-        G = self._graph
         names = self._neuron_names()
-        symbol = {n: G.nodes[n]["symbol"] for n in self._input_nodes}
+        symbol = dict(zip(self._input_nodes, self._inputs))
         for n in self._neurons:
             symbol[n] = sympy.Symbol(names[n][0])
+        nodes = list(self._input_nodes) + list(self._neurons)
         eqs = []
-        for s in self.stages():
-            for n, act in zip(s.nodes, s.activations):
-                zexpr = _to_sympy(G.nodes[n]["bias"]) + sympy.Add(
-                    *[_to_sympy(G.edges[p, n]["weight"]) * symbol[p] for p in G.predecessors(n)])
-                eqs.append((n, symbol[n], act(zexpr)))
+        for s in self._stages:
+            for i, (n, act) in enumerate(zip(s.nodes, s.activations)):
+                zexpr = _to_sympy(s.biases[i]) + sympy.Add(
+                    *[_to_sympy(w) * symbol[nodes[p]] for j, (p, w) in
+                      enumerate(zip(s.sources, s.weights[i])) if s.has_edge(i, j)])
+                eqs.append((n, symbol[n], act.func(zexpr)))
         return eqs, symbol
 
     def _sympystr(self, printer):
@@ -668,18 +890,42 @@ class Network:
 
     def __repr__(self):
         sizes = [str(self.n_inputs)] + [
-            f"{len(s.nodes)} {_act_summary(s.activations)}" for s in self.stages()]
+            f"{len(s.nodes)} {_act_summary(s.activations)}" for s in self._stages]
         kind = "symbolic" if self.is_symbolic else ("float" if self.has_floats else "exact")
         return f"<Network {' -> '.join(sizes)}, inputs {self._inputs}, {kind} weights>"
 
     def __eq__(self, other):
         if not isinstance(other, Network):
             return NotImplemented
-        return (self._inputs == other._inputs and self._outputs == other._outputs
-                and nx.utils.graphs_equal(self._graph, other._graph))
+        if (self._inputs, self._input_nodes, self._outputs) != \
+                (other._inputs, other._input_nodes, other._outputs):
+            return False
+        if len(self._stages) != len(other._stages):
+            return False
+        for a, b in zip(self._stages, other._stages):
+            if (a.nodes, a.sources, a._edges) != (b.nodes, b.sources, b._edges):
+                return False
+            if tuple(x.name for x in a.activations) != tuple(x.name for x in b.activations):
+                return False
+            if a._W is not None and b._W is not None and a._b is not None and b._b is not None:
+                import numpy as np
+                if not (np.array_equal(a._W, b._W) and np.array_equal(a._b, b._b)):
+                    return False
+            elif a.weights != b.weights or a.biases != b.biases:
+                return False
+        return True
 
     def __hash__(self):
         return hash((self._inputs, self._outputs, len(self._neurons)))
+
+
+def _extra_attributes(G):
+    if set(G.graph) - {"inputs", "outputs"}:
+        return True
+    for n, d in G.nodes(data=True):
+        if set(d) - {"symbol", "bias", "activation"}:
+            return True
+    return any(set(d) - {"weight"} for _, _, d in G.edges(data=True))
 
 
 def _act_summary(acts):
@@ -687,9 +933,29 @@ def _act_summary(acts):
     return names[0] if len(names) == 1 else "/".join(names)
 
 
-def _order_key(G):
-    order = {n: i for i, n in enumerate(G.nodes)}
-    return lambda n: f"{order[n]:012d}"
+def _symbols(inputs, n):
+    if inputs is None:
+        return tuple(sympy.symbols(f"x1:{n + 1}")) if n else ()
+    if isinstance(inputs, str):
+        syms = as_symbols(inputs, "inputs")
+    else:
+        if isinstance(inputs, sympy.Symbol):
+            inputs = (inputs,)
+        try:
+            inputs = tuple(inputs)
+        except TypeError:
+            raise InputError(f"inputs: expected sympy Symbols, got {type(inputs).__name__}") \
+                from None
+        for s in inputs:
+            if not isinstance(s, sympy.Symbol):
+                raise InputError(f"inputs: expected sympy Symbols, got {type(s).__name__} {s!r}")
+        syms = as_symbols(inputs, "inputs")
+    for s in syms:
+        as_name(s.name, "input symbol")
+    if len(syms) != n:
+        raise ShapeError(f"inputs: the first weight matrix has {n} columns (inputs), "
+                         f"but {len(syms)} input symbols were given")
+    return syms
 
 
 def _layer_activations(activations, L):
@@ -702,3 +968,38 @@ def _layer_activations(activations, L):
     return acts
 
 
+def _compile(G, input_nodes, neurons):
+    """Stages from a validated graph: generations by longest path from the inputs."""
+    pos = {n: i for i, n in enumerate(input_nodes)}
+    depth = {n: 0 for n in input_nodes}
+    for n in neurons:
+        depth[n] = 1 + max((depth[p] for p in G.predecessors(n)), default=0)
+    by_layer = {}
+    for n in neurons:
+        by_layer.setdefault(depth[n], []).append(n)
+    stages = []
+    for layer in sorted(by_layer):
+        nodes = by_layer[layer]
+        srcs, seen = [], set()
+        for n in nodes:
+            for p in G.predecessors(n):
+                if p not in seen:
+                    seen.add(p)
+                    srcs.append(p)
+        srcs.sort(key=lambda p: pos[p])
+        col = {p: j for j, p in enumerate(srcs)}
+        rows, edges = [], set()
+        for i, n in enumerate(nodes):
+            row = [sympy.S.Zero] * len(srcs)
+            for p in G.predecessors(n):
+                row[col[p]] = G.edges[p, n]["weight"]
+                edges.add((i, col[p]))
+            rows.append(row)
+        full = len(edges) == len(nodes) * len(srcs)
+        stages.append(Stage(layer, nodes, [pos[p] for p in srcs],
+                            [get_activation(G.nodes[n]["activation"]) for n in nodes],
+                            rows=rows, biases=[G.nodes[n]["bias"] for n in nodes],
+                            edges=None if full else frozenset(edges)))
+        for n in nodes:
+            pos[n] = len(pos)
+    return stages

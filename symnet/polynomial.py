@@ -27,32 +27,56 @@ from fractions import Fraction
 import sympy
 from sympy import S
 
-from .errors import OrderError, ShapeError, SymnetError
+from ._validate import as_order, as_weight, parse_expr
+from .errors import DomainError, InputError, OrderError, ShapeError, SymnetError
 
-__all__ = ["Polynomial"]
+__all__ = ["Polynomial", "Domain"]
+
+
+class Domain(str):
+    """A coefficient domain; it compares equal to its name.
+
+    ``"QQ"`` (rationals), ``"QQ[log(2), w]"`` (polynomials over QQ in exact
+    constants and symbols), ``"EX"`` (other exact expressions), ``"RR"``
+    (float64), ``"RR[w]"`` (floats with symbols) and ``"mpf"`` (mpmath at a
+    chosen precision).  One rule for every operation: a float operand makes
+    the result float (every numeric coefficient becomes a float).
+
+    Examples
+    --------
+    >>> from symnet.polynomial import Domain
+    >>> Domain("QQ").is_exact, Domain("RR").is_exact, Domain("mpf").is_exact
+    (True, False, False)
+    >>> Domain("RR") == "RR"
+    True
+    """
+
+    __slots__ = ()
+
+    @property
+    def is_exact(self):
+        """True when no coefficient is a float or an mpf."""
+        return not (self.startswith("RR") or self == "mpf")
+
+    @property
+    def is_float(self):
+        """True for float64 (``RR``, ``RR[...]``) and mpf domains."""
+        return not self.is_exact
+
+
+def _mpf_type():
+    import mpmath
+    return mpmath.mpf
+
+
+def _is_mpf(c):
+    return type(c).__name__ == "mpf" and type(c).__module__.startswith("mpmath")
 
 
 def _coerce_coeff(c):
-    try:
-        import numpy as np
-        if isinstance(c, np.generic):
-            c = c.item()
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(c, bool):
-        raise SymnetError(f"expected a number or sympy expression as coefficient, got {c!r}")
-    if isinstance(c, float):
-        if not math.isfinite(c):
-            raise SymnetError(f"coefficients must be finite, got {c!r}")
+    if _is_mpf(c):
         return c
-    if isinstance(c, numbers.Integral):
-        return sympy.Integer(int(c))
-    if isinstance(c, Fraction):
-        return sympy.Rational(c.numerator, c.denominator)
-    c = sympy.sympify(c)
-    if c.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise SymnetError(f"coefficients must be finite, got {c}")
-    return c
+    return as_weight(c, "coefficient")
 
 
 def _is_zero(c):
@@ -128,9 +152,10 @@ class Polynomial:
                 if not _is_zero(c):
                     items[k] = c
         else:
-            expr = sympy.sympify(terms)
+            expr = _as_polynomial_expr(terms, variables)
             if center is not None:
-                shifts = {v: v + sympy.sympify(a) for v, a in zip(variables, center)}
+                shifts = {v: v + _to_sympy_number(as_weight(a, "center")) for v, a in
+                          zip(variables, center)}
                 expr = expr.xreplace(shifts) if any(a != 0 for a in center) else expr
             try:
                 poly = sympy.Poly(expr, *variables)
@@ -144,7 +169,7 @@ class Polynomial:
                     items[k] = c
         if order is None:
             order = max((sum(k) for k in items), default=0)
-        order = _check_order(order)
+        order = as_order(order)
         items = {k: c for k, c in items.items() if sum(k) <= order}
         self._init(variables, order, center, items, None, None)
 
@@ -160,6 +185,8 @@ class Polynomial:
         self._meta = None
         if terms is not None and domain is None:
             self._domain = _infer_domain(terms.values())
+        elif domain is not None:
+            self._domain = Domain(domain)
         return self
 
     @classmethod
@@ -218,8 +245,8 @@ class Polynomial:
 
     @property
     def is_exact(self):
-        """True unless the coefficients are floats."""
-        return not self.domain.startswith("RR")
+        """True unless a coefficient is a float or an mpf."""
+        return self.domain.is_exact
 
     def terms(self):
         """``{exponent tuple: coefficient}`` of the nonzero terms.
@@ -278,7 +305,7 @@ class Polynomial:
         if isinstance(monomial, (tuple, list)) and all(
                 isinstance(e, numbers.Integral) for e in monomial):
             return _check_exps(tuple(monomial), n)
-        m = sympy.sympify(monomial)
+        m = _as_polynomial_expr(monomial, self._vars, "monomial")
         try:
             poly = sympy.Poly(m, *self._vars)
         except sympy.PolynomialError:
@@ -300,7 +327,7 @@ class Polynomial:
         >>> Polynomial(1 + x + x*y + y**2, (x, y)).homogeneous(2).as_expr()
         x*y + y**2
         """
-        k = _check_order(k)
+        k = as_order(k, "degree")
         if k > self._order:
             raise OrderError(f"degree {k} is beyond the truncation order {self._order}")
         t = {e: c for e, c in self._t().items() if sum(e) == k}
@@ -309,7 +336,7 @@ class Polynomial:
 
     def truncate(self, order):
         """The same polynomial truncated at a lower order."""
-        order = _check_order(order)
+        order = as_order(order)
         if order > self._order:
             raise OrderError(f"cannot raise the order from {self._order} to {order}")
         t = {e: c for e, c in self._t().items() if sum(e) <= order}
@@ -331,7 +358,24 @@ class Polynomial:
                            for e, c in self._t().items()])
 
     def _coeff_expr(self, c):
-        return sympy.Float(c) if isinstance(c, float) else c
+        if isinstance(c, float):
+            return sympy.Float(c)
+        if _is_mpf(c):
+            return sympy.Float(c, precision=c.context.prec)
+        return c
+
+    def monomial(self, exps):
+        """The monomial with these exponents, in the (shifted) variables.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> Polynomial(x * y, (x, y), center=[1, 0]).monomial((2, 1))
+        y*(x - 1)**2
+        """
+        return self._mono_expr(_check_exps(tuple(exps), len(self._vars)))
 
     def _mono_expr(self, exps):
         out = S.One
@@ -351,7 +395,7 @@ class Polynomial:
         for e, c in self._t().items():
             try:
                 t[e] = float(c)
-            except TypeError:
+            except (TypeError, ValueError):
                 raise SymnetError(
                     f"coefficient {c} of {self._mono_expr(e)} is not a number; "
                     "substitute its symbols first") from None
@@ -383,7 +427,11 @@ class Polynomial:
             flat = _flatten_point(X)
             if flat is not None and all(_is_exact_number(v) for v in flat[1]):
                 return self._eval_exact(flat)
-        X = np.asarray(X, dtype=float)
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):
+            raise ShapeError(f"expected numeric points of shape (n_samples, {n}), got "
+                             f"{type(X).__name__} {str(X)[:40]}") from None
         single = X.ndim == 1
         if single:
             X = X[None, :]
@@ -469,10 +517,30 @@ class Polynomial:
         t = {} if _is_zero(c) else {(0,) * len(self._vars): c}
         return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
 
-    def _combine(self, other, sign):
+    def _floated(self):
+        """Every numeric coefficient as a float (symbolic ones evaluated with Floats)."""
+        if self.domain == "RR":
+            return self
+        t = {e: _to_float(c) for e, c in self._t().items()}
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
+
+    def _aligned(self, other):
+        """(self, other) with one domain rule: a float operand makes both float."""
         o = self._coerce_other(other)
         if o is None:
+            return None, None
+        a = self
+        if a.domain.is_float != o.domain.is_float:
+            a, o = a._floated(), o._floated()
+        return a, o
+
+    def _combine(self, other, sign):
+        a, o = self._aligned(other)
+        if o is None:
             return NotImplemented
+        return a._combine_aligned(o, sign)
+
+    def _combine_aligned(self, o, sign):
         order = min(self._order, o._order)
         t = {e: c for e, c in self._t().items() if sum(e) <= order}
         for e, c in o._t().items():
@@ -494,6 +562,15 @@ class Polynomial:
     def __rsub__(self, other):
         return (-self)._combine(other, 1)
 
+    def __truediv__(self, other):
+        c = self._coerce_other(other)
+        if c is None or c.degree != 0 and c.nterms:
+            return NotImplemented
+        k = c.coeff((0,) * len(self._vars))
+        if k == 0:
+            raise DomainError("division of a polynomial by zero")
+        return self * (1.0 / k if isinstance(k, float) else 1 / sympy.sympify(k))
+
     def __neg__(self):
         return Polynomial._from_terms(self._vars, self._order, {e: -c for e, c in self._t().items()},
                                       center=self._center, domain=self._domain)
@@ -502,9 +579,12 @@ class Polynomial:
         return self
 
     def __mul__(self, other):
-        o = self._coerce_other(other)
+        s_, o = self._aligned(other)
         if o is None:
             return NotImplemented
+        return s_._mul_aligned(o)
+
+    def _mul_aligned(self, o):
         order = min(self._order, o._order)
         a = _by_degree(self._t(), order)
         b = _by_degree(o._t(), order)
@@ -524,7 +604,7 @@ class Polynomial:
     __rmul__ = __mul__
 
     def __pow__(self, k):
-        if not isinstance(k, numbers.Integral) or k < 0:
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
             return NotImplemented
         out = Polynomial._from_terms(self._vars, self._order, {(0,) * len(self._vars): S.One},
                                      center=self._center)
@@ -653,28 +733,69 @@ def _by_degree(t, order):
     return out
 
 
+def _to_sympy_number(v):
+    return sympy.Float(v) if isinstance(v, float) else v
+
+
+def _has_float(c):
+    return isinstance(c, float) or (isinstance(c, sympy.Expr) and c.has(sympy.Float))
+
+
+def _to_float(c):
+    if isinstance(c, float) or _is_mpf(c):
+        return float(c)
+    c = sympy.sympify(c)
+    if c.is_number:
+        try:
+            return float(c)
+        except (TypeError, ValueError):
+            pass
+    return c.evalf(15)
+
+
+def _gen_names(gens):
+    names = sorted(str(g) for g in gens)
+    if len(names) > 8:
+        names = names[:4] + [f"... ({len(names)} symbols)"]
+    return ", ".join(names)
+
+
 def _infer_domain(coeffs):
     coeffs = list(coeffs)
     if coeffs and all(isinstance(c, float) for c in coeffs):
-        return "RR"
-    if any(isinstance(c, float) for c in coeffs):
-        return "EX"
+        return Domain("RR")
+    if any(_is_mpf(c) for c in coeffs):
+        return Domain("mpf")
+    floats = any(_has_float(c) for c in coeffs)
     gens = set()
     for c in coeffs:
-        if isinstance(c, sympy.Expr) and not c.is_Rational:
+        if isinstance(c, sympy.Expr) and not c.is_Rational and not c.is_Float:
             if c.free_symbols:
                 gens |= c.free_symbols
-            else:
+            elif not floats:
                 gens.add(c)
+    if floats:
+        return Domain("RR" if not gens else "RR[" + _gen_names(gens) + "]")
     if not gens:
-        return "QQ"
-    if any(isinstance(c, sympy.Expr) and c.has(sympy.Float) for c in coeffs):
-        return "EX"
-    names = sorted(str(g) for g in gens if g.is_Symbol)
-    if len(names) == len(gens):
-        return "QQ[" + ", ".join(names) + "]" if len(names) <= 8 else \
-            "QQ[" + ", ".join(names[:4]) + f", ... ({len(names)} symbols)]"
-    return "EX"
+        return Domain("QQ")
+    if all(g.is_Symbol for g in gens):
+        return Domain("QQ[" + _gen_names(gens) + "]")
+    return Domain("EX")
+
+
+def _as_polynomial_expr(value, variables, what="terms"):
+    """A sympy expression from an expression, a number or a string (parsed safely)."""
+    if isinstance(value, str):
+        e = parse_expr(value, what)
+        return e.xreplace({sympy.Symbol(v.name): v for v in variables})
+    if isinstance(value, bool):
+        raise InputError(f"{what}: expected a polynomial expression, got the bool {value!r}")
+    if isinstance(value, (int, float, Fraction)):
+        return sympy.sympify(value)
+    if not isinstance(value, sympy.Basic):
+        raise InputError(f"{what}: expected a dict of exponents, a sympy expression or a "
+                         f"string, got {type(value).__name__}")
+    return value
 
 
 def _check_variables(variables):
@@ -683,10 +804,8 @@ def _check_variables(variables):
     variables = tuple(variables)
     for v in variables:
         if not isinstance(v, sympy.Symbol):
-            from .errors import InputError
             raise InputError(f"variables must be sympy Symbols, got {type(v).__name__} {v!r}")
     if len(set(variables)) != len(variables):
-        from .errors import InputError
         raise InputError(f"variables must be distinct, got {variables}")
     return variables
 
@@ -698,22 +817,10 @@ def _check_exps(k, n):
     return tuple(int(e) for e in k)
 
 
-def _check_order(order):
-    try:
-        import numpy as np
-        if isinstance(order, np.integer):
-            order = int(order)
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order < 0:
-        raise OrderError(f"expected a non-negative integer order, got {order!r}")
-    return int(order)
-
-
 def _check_center(center, n):
     if center is None:
         return (S.Zero,) * n
-    center = tuple(c if isinstance(c, float) else sympy.sympify(c) for c in center)
+    center = tuple(c if isinstance(c, float) else as_weight(c, "center") for c in center)
     if len(center) != n:
         raise ShapeError(f"expected a center of length {n}, got {len(center)}")
     return center

@@ -60,6 +60,7 @@ from hypothesis.errors import InvalidArgument  # noqa: E402
 from hypothesis.strategies import SearchStrategy  # noqa: E402
 
 from .activations import Activation, get_activation  # noqa: E402
+from .activations import builtin_names as _builtin_names  # noqa: E402
 from .errors import SymnetError, UnknownActivationError  # noqa: E402
 from .network import Network  # noqa: E402
 from .pde import Neuron, RidgeSum, Tree  # noqa: E402
@@ -80,8 +81,7 @@ __all__ = [
 ]
 
 #: Built-in activations, simplest first: what ``activations()`` shrinks toward.
-ACTIVATION_ORDER = ("identity", "square", "tanh", "sigmoid", "sin", "cos", "exp", "softplus",
-                    "silu", "erf", "gelu", "relu", "leaky_relu", "hardtanh")
+ACTIVATION_ORDER = _builtin_names(variants=False)
 
 #: Constituents of :func:`tree_functions`, simplest first.
 TREE_CONSTITUENTS = ("sum", "product", "square", "exp", "sin", "tanh", "exp_product",

@@ -72,61 +72,14 @@ def _rat(q):
 
 
 def _ensure_parametric(name):
-    """Register (once) and return the parametric activation ``name``, or None."""
-    from .activations import _REGISTRY, _sign_dispatch, get_activation, register_activation
+    """The parametric activation ``name`` (``leaky_relu[1/5]``), or None."""
+    from .activations import get_activation
+    from .errors import UnknownActivationError
 
-    m = _PARAM.match(name.strip().lower()) if isinstance(name, str) else None
-    if m is None:
-        return None
-    kind, args = m.groups()
     try:
-        params = [Fraction(a.strip()) for a in args.split(",")]
-    except (ValueError, ZeroDivisionError):
+        return get_activation(name)
+    except UnknownActivationError:
         return None
-    key = f"{kind}[{','.join(_fmt(p) for p in params)}]"
-    if key in _REGISTRY:
-        return get_activation(key)
-    if kind == "leaky_relu" and len(params) == 1:
-        a = _rat(params[0])
-        if params[0] == Fraction(1, 100):
-            return get_activation("leaky_relu")
-
-        def local(c, a=a, key=key):
-            return _sign_dispatch(c, (a, S.Zero), None, (S.One, S.Zero), key)
-        fa = float(a)
-        return register_activation(
-            key, lambda e, a=a: sympy.Piecewise((e, e >= 0), (a * e, True)), analytic=False,
-            local=local, kinks=(0,), numpy=lambda x, fa=fa: _np().where(x > 0, x, fa * x),
-            description=f"slope {a} below 0 (torch.nn.LeakyReLU({fa}))")
-    if kind == "hardtanh" and len(params) == 2 and params[0] < params[1]:
-        lo, hi = _rat(params[0]), _rat(params[1])
-
-        def local(c, lo=lo, hi=hi, key=key):
-            if _sign_dispatch(c - lo, True, None, False, key):
-                return S.Zero, lo
-            if _sign_dispatch(c - hi, False, None, True, key):
-                return S.Zero, hi
-            return S.One, S.Zero
-        flo, fhi = float(lo), float(hi)
-        return register_activation(
-            key, lambda e, lo=lo, hi=hi: sympy.Max(lo, sympy.Min(hi, e)), analytic=False,
-            local=local, kinks=(lo, hi), numpy=lambda x, flo=flo, fhi=fhi: _np().clip(x, flo, fhi),
-            description=f"clip to [{lo}, {hi}] (torch.nn.Hardtanh({flo}, {fhi}))")
-    if kind == "softplus" and len(params) == 1 and params[0] > 0:
-        b = _rat(params[0])
-        if b == 1:
-            return get_activation("softplus")
-        z = sympy.Symbol("z")
-        u0, u1 = sympy.symbols("u0 u1")
-        fb = float(b)
-        # u0 = log(1 + exp(b z))/b, u1 = sigmoid(b z): u0' = u1, u1' = b (u1 - u1**2)
-        return register_activation(
-            key, lambda e, b=b: sympy.log(1 + sympy.exp(b * e)) / b, radius=sympy.pi / b,
-            system=((sympy.log(1 + sympy.exp(b * z)) / b, 1 / (1 + sympy.exp(-b * z))),
-                    (u1, b * (u1 - u1**2)), u0),
-            numpy=lambda x, fb=fb: _np().logaddexp(0.0, fb * x) / fb,
-            description=f"log(1 + exp({b} z))/{b} (torch.nn.Softplus(beta={fb}))")
-    return None
 
 
 def _np():

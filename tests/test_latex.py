@@ -17,7 +17,7 @@ x, y, z = sympy.symbols("x y z")
 
 
 def test_symnet_latex_is_the_function():
-    assert callable(symnet.latex) and symnet.latex.__module__ == "symnet.latex"
+    assert callable(symnet.latex) and symnet.latex.__module__ == "symnet.printing.latex"
     assert symnet.latex(R(3, 8) * x) == sympy.latex(R(3, 8) * x)
 
 

@@ -37,22 +37,13 @@ import numbers
 import sympy
 from sympy.printing.latex import LatexPrinter
 
-from .errors import SymnetError
-from .network import Network
-from .polynomial import Polynomial
+from ..errors import SymnetError
+from ..network import Network
+from ..polynomial import Polynomial
 
 __all__ = ["latex", "coefficient_table", "latex_document"]
 
 _ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "inline", None)
-
-# activation name -> LaTeX operator for layer equations
-_ACT_TEX = {
-    "tanh": r"\tanh", "sigmoid": r"\sigma", "softplus": r"\operatorname{softplus}",
-    "silu": r"\operatorname{SiLU}", "gelu": r"\operatorname{GELU}", "erf": r"\operatorname{erf}",
-    "sin": r"\sin", "cos": r"\cos", "exp": r"\exp", "relu": r"\operatorname{ReLU}",
-    "leaky_relu": r"\operatorname{LeakyReLU}", "hardtanh": r"\operatorname{HardTanh}",
-}
-
 
 class _Settings:
     """symnet's own settings, split off before sympy sees the rest."""
@@ -171,20 +162,12 @@ def latex(obj, **settings):
 # polynomials
 # ---------------------------------------------------------------------------
 
-def _monomial(p, e):
-    out = sympy.S.One
-    for v, a, k in zip(p.variables, p.center, e):
-        if k:
-            out *= (v - a) ** k
-    return out
-
-
 def _signed_terms(p, s):
     """[(sign, latex of the term without its sign)] in print order."""
     out = []
     for e, c in p._ordered_items(s.printer._settings.get("order")):
         c = s.round(sympy.Float(c) if isinstance(c, float) else c)
-        t = sympy.Mul(c, _monomial(p, e))
+        t = sympy.Mul(c, p.monomial(e))
         if t.could_extract_minus_sign():
             out.append(("-", s.printer._print(-t)))
         else:
@@ -269,10 +252,13 @@ def _wrap(env, rows):
 # ---------------------------------------------------------------------------
 
 def _act_tex(name):
+    from ..activations import get_activation
+
+    act = get_activation(name)
+    if act.tex is not None:
+        return act.tex
     base, _, param = name.partition("[")
-    tex = _ACT_TEX.get(base)
-    if tex is None:
-        tex = r"\operatorname{" + base.replace("_", r"\_") + "}"
+    tex = r"\operatorname{" + base.replace("_", r"\_") + "}"
     if param:
         tex += "_{" + param.rstrip("]").replace(",", ", ") + "}"
     return tex
@@ -345,9 +331,7 @@ def _to_sym(w):
 
 
 def _matrix_rows(net, s):
-    from .io import _dense_layout
-
-    layers = _dense_layout(net)
+    layers = net.dense_layers()
     if layers is None:
         raise SymnetError("form='matrix' needs a dense network (built with Network.dense or "
                           "from_torch); use form='layers' for any graph")
@@ -476,7 +460,7 @@ def coefficient_table(poly, top=20, *, sort="magnitude", digits=None, caption=No
     lines = [rf"\begin{{tabular}}{{{spec}}}", r"\toprule", " & ".join(head) + r" \\", r"\midrule"]
     p0 = polys[0]
     for e in exps:
-        cells = [f"${s.p(_monomial(p0, e))}$", str(sum(e))]
+        cells = [f"${s.p(p0.monomial(e))}$", str(sum(e))]
         for p, t in zip(polys, tables):
             c = t.get(e, 0)
             if sum(e) > p.order:

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numbers
 
-from .errors import ShapeError, SymnetError
-from .network import Network
-from .polynomial import Polynomial
+from ..errors import ShapeError, SymnetError
+from ..network import Network
+from ..polynomial import Polynomial
 
 __all__ = ["plot_coefficients", "plot_diagonal", "plot_error_vs_order"]
 
@@ -121,8 +121,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
     """
     import sympy
 
-    from .io import nn2poly_label
-    from .latex import _monomial
+    from ..io import nn2poly_label
 
     polys = _polys(poly)
     top = _check_count(top, "top")
@@ -145,7 +144,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
         if labels == "nn2poly":
             ticks = [nn2poly_label(e) for e, _ in items]
         else:
-            ticks = [f"${sympy.latex(_monomial(p, e))}$" for e, _ in items]
+            ticks = [f"${sympy.latex(p.monomial(e))}$" for e, _ in items]
         a.bar(range(len(vals)), vals, color=[_POS if v >= 0 else _NEG for v in vals])
         a.axhline(0, color="0.3", linewidth=0.8)
         a.set_xticks(range(len(vals)))
@@ -213,7 +212,7 @@ def plot_diagonal(net, poly=None, X=None, *, order=3, n=500, radius=0.5, seed=0,
     """
     import numpy as np
 
-    from .expand import expand
+    from ..expand import expand
 
     _check_net(net)
     polys = _polys(expand(net, order) if poly is None else poly)
@@ -283,7 +282,7 @@ def plot_error_vs_order(net, orders=range(1, 8), X=None, *, mode="series", at=No
     """
     import numpy as np
 
-    from .expand import expand
+    from ..expand import expand
 
     _check_net(net)
     orders = [int(q) for q in orders]

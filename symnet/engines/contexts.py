@@ -1,0 +1,249 @@
+"""Number contexts: the one interface rule kinds compute Taylor coefficients in.
+
+Written in the style of mpmath's contexts: a rule's ``taylor(ctx, c, n)``
+is written once, and runs in
+
+* :class:`FloatContext` -- numpy float64 arrays (one entry per neuron and
+  centre), stable float forms of the atoms;
+* :class:`MpfContext` -- numpy object arrays of mpmath numbers at ``prec``
+  bits (atoms evaluated with guard bits);
+* :class:`RingContext` -- python-flint ``fmpq_mpoly`` over QQ with exact
+  constants and symbolic weights as generators (exact engine).
+
+See :mod:`symnet.activations.kinds` for the protocol.
+
+Examples
+--------
+>>> import numpy as np
+>>> from symnet import get_activation
+>>> from symnet.engines.contexts import FloatContext
+>>> d = get_activation("tanh").rule.taylor(FloatContext(), np.array([0.0, 20.0]), 1)
+>>> [float(v) for v in d[1]]      # tanh'(20) keeps its relative accuracy
+[1.0, 1.6993417021166355e-17]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from ..activations.system import Z
+from ..errors import DomainError, NonAnalyticActivationError
+
+__all__ = ["FloatContext", "MpfContext", "RingContext"]
+
+
+def _region(c, t, inner, outer, zeros):
+    """inner(c) where |c| < t, outer(c) elsewhere, merged entry by entry."""
+    mask = np.asarray(np.abs(c) >= t, dtype=bool)
+    if not mask.any():
+        return inner(c)
+    if mask.all():
+        return outer(c)
+    a, b = inner(c[~mask]), outer(c[mask])
+    out = []
+    for x, y in zip(a, b):
+        r = zeros(c)
+        r[~mask] = x
+        r[mask] = y
+        out.append(r)
+    return out
+
+
+class FloatContext:
+    """float64 numpy arrays."""
+
+    inexact = True
+
+    def __init__(self):
+        self._fns = {}
+
+    def zero_like(self, c):
+        return np.zeros_like(c, dtype=float)
+
+    def const(self, q):
+        return q.numerator / q.denominator
+
+    def number(self, v):
+        try:
+            return float(v)
+        except TypeError:
+            raise DomainError(f"the coefficient {v} is not a number; the float engine needs "
+                              "numeric activation coefficients (use the exact domain)") from None
+
+    def numbers(self, values):
+        key = ("n", id(values))
+        if key not in self._fns:
+            self._fns[key] = (values, [self.number(v) for v in values])
+        return self._fns[key][1]
+
+    def _lambdify(self, expr):
+        key = ("f", expr)
+        if key not in self._fns:
+            from ..activations import numeric
+            mods = [{"erf": numeric.erf, "erfc": numeric.erfc}, "numpy"]
+            self._fns[key] = sympy.lambdify(Z, expr, modules=mods)
+        return self._fns[key]
+
+    def evaluate(self, system, c):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            if system.numeric is not None:
+                return [np.asarray(f(c), dtype=float) * np.ones_like(c) for f in system.numeric]
+            return [np.asarray(self._lambdify(a)(c), dtype=float) * np.ones_like(c)
+                    for a in system.atoms]
+
+    def functions(self, exprs, c):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return [np.asarray(self._lambdify(e)(c), dtype=float) * np.ones_like(c)
+                    for e in exprs]
+
+    def piece(self, c, rule, name):
+        bps = np.array([float(b) for b in rule.breakpoints])
+        for k in rule.kinks:
+            if np.any(c == float(k)):
+                raise NonAnalyticActivationError(
+                    f"{name} is not differentiable at its kink {k}: a pre-activation sits on "
+                    "the kink; move the expansion point")
+        return np.searchsorted(bps, c, side="left")
+
+    def take(self, values, idx):
+        return np.array([float(v) for v in values])[idx]
+
+    def by_region(self, c, t, inner, outer):
+        return _region(c, t, inner, outer, lambda c: np.zeros_like(c, dtype=float))
+
+
+class MpfContext:
+    """numpy object arrays of mpmath numbers at ``prec`` bits."""
+
+    inexact = True
+
+    def __init__(self, prec=128):
+        import mpmath
+
+        self.mp = mpmath.mp.clone()
+        self.mp.prec = prec
+        self.prec = prec
+        self._fns = {}
+
+    def zero_like(self, c):
+        out = np.empty(np.shape(c), dtype=object)
+        out[...] = self.mp.zero
+        return out
+
+    def const(self, q):
+        return self.mp.mpf(q.numerator) / q.denominator
+
+    def number(self, v):
+        if isinstance(v, float):
+            return self.mp.mpf(v)
+        v = sympy.sympify(v)
+        if v.is_Rational:
+            return self.mp.mpf(int(v.p)) / int(v.q)
+        if not v.is_number:
+            raise DomainError(f"the coefficient {v} is not a number; domain='mpf' needs "
+                              "numeric activation coefficients")
+        return self.mp.mpf(sympy.Float(v, int(self.mp.dps) + 10))
+
+    def numbers(self, values):
+        key = ("n", id(values))
+        if key not in self._fns:
+            self._fns[key] = (values, [self.number(v) for v in values])
+        return self._fns[key][1]
+
+    def _apply(self, expr, c):
+        key = ("f", expr)
+        if key not in self._fns:
+            self._fns[key] = sympy.lambdify(Z, expr, modules=["mpmath"])
+        fn = self._fns[key]
+        c = np.asarray(c, dtype=object)
+        big = max((abs(float(v)) for v in c.ravel()), default=0.0)
+        guard = 64 + min(4096, int(3 * big))
+        out = np.empty(c.shape, dtype=object)
+        import mpmath
+        with mpmath.workprec(self.prec + guard):  # lambdify calls mpmath's global context
+            for idx in np.ndindex(c.shape):
+                out[idx] = fn(mpmath.mpf(c[idx]))
+        for idx in np.ndindex(c.shape):
+            out[idx] = self.mp.mpf(out[idx])
+        return out
+
+    def evaluate(self, system, c):
+        return [self._apply(a, c) for a in system.atoms]
+
+    def functions(self, exprs, c):
+        return [self._apply(e, c) for e in exprs]
+
+    def piece(self, c, rule, name):
+        c = np.asarray(c, dtype=object)
+        for k in rule.kinks:
+            if any(v == self.number(k) for v in c.ravel()):
+                raise NonAnalyticActivationError(
+                    f"{name} is not differentiable at its kink {k}: a pre-activation sits on "
+                    "the kink; move the expansion point")
+        bps = [self.number(b) for b in rule.breakpoints]
+        idx = np.zeros(c.shape, dtype=int)
+        for i in np.ndindex(c.shape):
+            idx[i] = sum(1 for b in bps if c[i] > b)
+        return idx
+
+    def take(self, values, idx):
+        vals = [self.number(v) for v in values]
+        out = np.empty(np.shape(idx), dtype=object)
+        for i in np.ndindex(out.shape):
+            out[i] = vals[idx[i]]
+        return out
+
+    def by_region(self, c, t, inner, outer):
+        return _region(c, t, inner, outer, self.zero_like)
+
+
+class RingContext:
+    """Exact arithmetic in the engine's python-flint ring (see ``engines.exact``)."""
+
+    inexact = False
+
+    def __init__(self, ring, known=None):
+        self.ring = ring
+        self.known = dict(known or {})
+
+    def zero_like(self, c):
+        return self.ring.zero
+
+    def const(self, q):
+        import flint
+        return self.ring.ctx.constant(flint.fmpq(q.numerator, q.denominator))
+
+    def number(self, v):
+        e = self.known.get(v)
+        if e is not None:
+            return e
+        e = self.ring.element(v)
+        if not isinstance(e, type(self.ring.zero)):
+            e = self.ring.ctx.constant(e)
+        self.known[v] = e
+        return e
+
+    def numbers(self, values):
+        return [self.number(v) for v in values]
+
+    def value(self, c):
+        return self.ring.to_sympy(c)
+
+    def evaluate(self, system, c):
+        cz = self.value(c)
+        return [self.number(a.subs(Z, cz)) for a in system.atoms]
+
+    def functions(self, exprs, c):
+        cz = self.value(c)
+        return [self.number(sympy.simplify(e.subs(Z, cz))) for e in exprs]
+
+    def piece(self, c, rule, name):
+        return rule.piece_of(self.value(c), name)
+
+    def take(self, values, idx):
+        return self.number(values[idx])
+
+    def by_region(self, c, t, inner, outer):  # pragma: no cover - exact contexts never ask
+        return inner(c)
+

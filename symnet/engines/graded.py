@@ -1,0 +1,164 @@
+"""The graded algebra, written once for every engine.
+
+A polynomial truncated at total degree ``Q`` is stored as its homogeneous
+components; a neuron's pre-activation splits as ``z = c0 + v`` (``v`` without
+constant term), and its activation becomes ``h = sum_k D_k v**k`` where the
+``D_k`` come from the neuron's rule (``rule.taylor(ctx, c0, K)``).  Since
+``v**k`` starts at degree ``k * lo``, only ``Q // lo`` powers exist.
+
+Two schemes compute the sum; a cost model (pairs of terms multiplied) picks
+the cheaper one per neuron batch:
+
+* the power chain ``v, v**2, ...`` (each power from the cheapest split
+  ``a + b = k``), then ``sum_k D_k v**k``;
+* the truncated Horner scheme ``R_j = D_j + v R_{j+1}``, where ``R_j`` is
+  needed only up to degree ``Q - j lo`` (it meets ``v`` j more times).
+
+An *algebra* object supplies storage and products (``engines.dense``:
+numpy arrays of many neurons at once; ``engines.exact``: python-flint
+components of one neuron):
+
+* ``Q``; ``degrees(V)`` -> ``(lo, hi)`` of the non-constant part (``lo`` None
+  when it is zero); ``size(X, d)`` -> terms in component ``d``;
+  ``est(V, d)`` -> assumed terms of an unknown component of degree ``d``;
+* ``mul(X, Y, order, same)`` -> truncated product (``same``: ``X is Y``);
+* ``constant(D)``, ``add_const(R, D)``, ``axpy(H, P, D)``, ``nonzero(D)``.
+
+Examples
+--------
+>>> import flint
+>>> from symnet.engines.exact import ExactAlgebra
+>>> from symnet.engines.graded import activate
+>>> ctx = flint.fmpq_mpoly_ctx.get(("x",), "deglex"); x = ctx.gens()[0]
+>>> A = ExactAlgebra(4)
+>>> D = [flint.fmpq(0), flint.fmpq(1), flint.fmpq(0), flint.fmpq(-1, 3), flint.fmpq(0)]
+>>> h = activate(A, [None, x, None, None, None], D, 4)
+>>> [str(c) for c in h if c is not None]   # tanh(x) to degree 4
+['x', '-1/3*x^3']
+"""
+
+from __future__ import annotations
+
+__all__ = ["activate", "powers", "horner", "powers_cost", "horner_cost"]
+
+
+def _pair(na, nb, diag):
+    return na * (na - 1) // 2 + na if diag else na * nb
+
+
+def _product_cost(A, X, Y, same, order):
+    """Pairs multiplied by ``mul(X, Y, order, same)`` (actual component sizes)."""
+    xlo, xhi = A.degrees(X)
+    ylo, yhi = A.degrees(Y)
+    cost = 0
+    for d1 in range(xlo, xhi + 1):
+        n1 = A.size(X, d1)
+        if not n1:
+            continue
+        for d2 in range(ylo, yhi + 1):
+            if d1 + d2 > order:
+                break
+            if same and d2 < d1:
+                continue
+            cost += _pair(n1, A.size(Y, d2), same and d1 == d2)
+    return cost
+
+
+def powers(A, V, K):
+    """``[None, V, V**2, ..., V**K]`` truncated at ``A.Q`` (None where zero)."""
+    Q = A.Q
+    lo = A.degrees(V)[0]
+    P = [None, V]
+    for k in range(2, K + 1):
+        if lo is None or k * lo > Q:
+            P.append(None)
+            continue
+        best = None
+        for a in range(1, k // 2 + 1):
+            X, Y = P[a], P[k - a]
+            if X is None or Y is None:
+                continue
+            c = _product_cost(A, X, Y, a == k - a, Q)
+            if best is None or c < best[0]:
+                best = (c, a)
+        if best is None:
+            P.append(None)
+            continue
+        a = best[1]
+        P.append(A.mul(P[a], P[k - a], Q, same=(2 * a == k)))
+    return P
+
+
+def powers_cost(A, V, K):
+    """Estimated pairs of the power chain up to ``V**K``."""
+    Q = A.Q
+    lo, hi = A.degrees(V)
+    ranges = {1: (lo, hi)}
+    size = lambda k, d: A.size(V, d) if k == 1 else A.est(V, d)  # noqa: E731
+    cost = 0
+    for k in range(2, K + 1):
+        if k * lo > Q:
+            break
+        best = None
+        for a in range(1, k // 2 + 1):
+            b = k - a
+            (alo, ahi), (blo, bhi) = ranges[a], ranges[b]
+            c = 0
+            for d1 in range(alo, ahi + 1):
+                for d2 in range(blo, bhi + 1):
+                    if d1 + d2 > Q or (a == b and d2 < d1):
+                        continue
+                    c += _pair(size(a, d1), size(b, d2), a == b and d1 == d2)
+            best = c if best is None else min(best, c)
+        ranges[k] = (k * lo, min(Q, k * hi))
+        cost += best
+    return cost
+
+
+def horner_cost(A, V, K):
+    """Estimated pairs of the truncated Horner scheme for degree ``K``."""
+    Q = A.Q
+    lo, hi = A.degrees(V)
+    cost = 0
+    for j in range(K - 1, -1, -1):
+        T = Q - j * lo
+        for d1 in range(lo, T - lo + 1):
+            e1 = A.est(V, d1)
+            for d2 in range(lo, min(hi, T - d1) + 1):
+                cost += e1 * A.size(V, d2)
+    return cost
+
+
+def horner(A, V, D, K):
+    """``sum_k D_k V**k`` by ``R_j = D_j + V R_{j+1}``, ``R_j`` truncated at ``Q - j lo``."""
+    Q = A.Q
+    lo = A.degrees(V)[0]
+    R = A.constant(D[K])
+    for j in range(K - 1, -1, -1):
+        R = A.mul(R, V, Q - j * lo)
+        R = A.add_const(R, D[j])
+    return R
+
+
+def activate(A, V, D, K):
+    """``sum_{k <= K} D_k V**k`` for ``V`` without constant term, by the cheaper scheme.
+
+    ``D`` lists the coefficients ``D_0 .. D_K`` (per neuron: scalars; for a
+    batch: one entry per column).
+    """
+    lo = A.degrees(V)[0]
+    if lo is None:
+        return A.constant(D[0])
+    Kmax = min(K, len(D) - 1, A.Q // lo)
+    while Kmax >= 1 and not A.nonzero(D[Kmax]):
+        Kmax -= 1
+    if Kmax == 0:
+        return A.constant(D[0])
+    if Kmax >= 2 and horner_cost(A, V, Kmax) < powers_cost(A, V, Kmax):
+        return horner(A, V, D, Kmax)
+    P = powers(A, V, Kmax)
+    H = A.constant(D[0])
+    for k in range(1, Kmax + 1):
+        if P[k] is not None and A.nonzero(D[k]):
+            H = A.axpy(H, P[k], D[k])
+    return H
