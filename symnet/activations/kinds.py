@@ -229,6 +229,7 @@ class PolynomialRule(Rule):
             cs.pop()
         self.coefficients = tuple(cs) or (S.Zero,)
         self.degree = len(self.coefficients) - 1
+        self._nonzero = tuple(c != 0 for c in self.coefficients)
         self._ctx_cache = {}
 
     def parameter_slots(self, n):
@@ -254,7 +255,7 @@ class PolynomialRule(Rule):
                 continue
             acc = None
             for m in range(q, k - 1, -1):
-                term = g[m] * math.comb(m, k) if self.coefficients[m] != 0 else None
+                term = g[m] * math.comb(m, k) if self._nonzero[m] else None
                 if acc is None:
                     acc = term
                 else:

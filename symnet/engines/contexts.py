@@ -208,20 +208,17 @@ class RingContext:
         self.known = dict(known or {})
 
     def zero_like(self, c):
-        return self.ring.zero
+        import flint
+        return flint.fmpq(0)
 
     def const(self, q):
         import flint
-        return self.ring.ctx.constant(flint.fmpq(q.numerator, q.denominator))
+        return flint.fmpq(q.numerator, q.denominator)   # constants stay cheap fmpq
 
     def number(self, v):
         e = self.known.get(v)
-        if e is not None:
-            return e
-        e = self.ring.element(v)
-        if not isinstance(e, type(self.ring.zero)):
-            e = self.ring.ctx.constant(e)
-        self.known[v] = e
+        if e is None:
+            e = self.known[v] = self.ring.element(v)
         return e
 
     def numbers(self, values):

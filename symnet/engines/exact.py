@@ -339,10 +339,7 @@ class ExactEngine:
             if c is not None:
                 exprs.extend(c)
         ring, elems = make_ring(net.n_inputs, exprs, extra)
-        known = {}
-        for v, e in zip(consts, elems[cstart:pstart]):
-            known[v] = e if not _is_const(e) else ring.ctx.constant(e)
-        ctx = RingContext(ring, known)
+        ctx = RingContext(ring, dict(zip(consts, elems[cstart:pstart])))
         A = ExactAlgebra(Q)
         pos = 0
         weights, biases = [], []
@@ -418,10 +415,8 @@ class ExactEngine:
                 v = [None] + z[1:]
                 lo = A.degrees(v)[0]
                 K = Q if lo is None else Q // lo
-                c0r = ring.zero if c0 is None else (ring.ctx.constant(c0) if _is_const(c0)
-                                                    else c0)
                 try:
-                    D = rule.taylor(ctx, c0r, K)
+                    D = rule.taylor(ctx, flint.fmpq(0) if c0 is None else c0, K)
                 except NonAnalyticActivationError as e:
                     raise NonAnalyticActivationError(f"neuron {stage.nodes[i]!r}: {e}") from None
                 out.append(activate(A, v, D, K))
