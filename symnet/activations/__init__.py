@@ -10,7 +10,7 @@ implementation.  The rule kinds (:mod:`symnet.activations.kinds`) are
   coefficients (rational where rational, exact constants such as ``log 2``
   otherwise) and the Taylor coefficients at any point as polynomials in a few
   transcendental values such as ``tanh(c)`` (no expression swell);
-* :class:`PiecewiseLinear` -- exact breakpoints, slopes and intercepts
+* :class:`PiecewiseLinearRule` -- exact breakpoints, slopes and intercepts
   (relu, leaky_relu[a], hardtanh[lo, hi]);
 * :class:`SympyRule` -- any sympy function (derivatives by sympy).
 
@@ -32,7 +32,7 @@ pi/2
 
 from .core import (Activation, activation_names, builtin_names, get_activation, numpy_function,
                    register_activation, register_family)
-from .kinds import (AnalyticSystem, PiecewiseLinear, PolynomialRule, Rule, SympyContext,
+from .kinds import (AnalyticSystem, PiecewiseLinearRule, PolynomialRule, Rule, SympyContext,
                     SympyRule, decide_sign)
 from .system import taylor_from_system
 
@@ -44,7 +44,7 @@ __all__ = [
     "Rule",
     "PolynomialRule",
     "AnalyticSystem",
-    "PiecewiseLinear",
+    "PiecewiseLinearRule",
     "SympyRule",
 ]
 

@@ -14,7 +14,7 @@ from sympy import S
 
 from .._validate import as_degree, as_expr
 from ..errors import ActivationError, NonAnalyticActivationError, UnknownActivationError
-from .kinds import (AnalyticSystem, PiecewiseLinear, PolynomialRule, Rule, SympyContext,
+from .kinds import (AnalyticSystem, PiecewiseLinearRule, PolynomialRule, Rule, SympyContext,
                     SympyRule, exact_number)
 from .system import Z
 
@@ -41,7 +41,7 @@ class Activation:
         Maps a sympy expression ``e`` to the sympy expression ``f(e)``.
     rule : Rule
         What the activation is for the algebra: a :class:`PolynomialRule`,
-        :class:`AnalyticSystem`, :class:`PiecewiseLinear` or :class:`SympyRule`.
+        :class:`AnalyticSystem`, :class:`PiecewiseLinearRule` or :class:`SympyRule`.
     radius : sympy expression or None
         Radius of convergence of the Maclaurin series (``oo`` for entire
         functions, None if unknown or not analytic).
@@ -255,11 +255,11 @@ def _rule_from_arguments(name, func, system, analytic, polynomial_degree, kinks,
 
 
 def _piecewise_from_kinks(name, func, kinks, local):
-    """A PiecewiseLinear rule read off an exact sympy function and its kinks."""
+    """A PiecewiseLinearRule rule read off an exact sympy function and its kinks."""
     ks = sorted(exact_number(k, f"{name}: kink") for k in kinks)
     if not ks:
         raise ActivationError(f"{name}: a non-analytic activation needs its kinks "
-                              "(kinks=(...)) or an explicit rule=PiecewiseLinear(...)")
+                              "(kinks=(...)) or an explicit rule=PiecewiseLinearRule(...)")
     probes = [ks[0] - 1] + [(a + b) / 2 for a, b in zip(ks, ks[1:])] + [ks[-1] + 1]
     slopes, icpts = [], []
     for p in probes:
@@ -271,7 +271,7 @@ def _piecewise_from_kinks(name, func, kinks, local):
             c = sympy.simplify(func(p) - s * p)
         slopes.append(s)
         icpts.append(c)
-    return PiecewiseLinear(ks, slopes, icpts)
+    return PiecewiseLinearRule(ks, slopes, icpts)
 
 
 def register_activation(name, func, *, radius=None, system=None, aliases=(),
@@ -345,7 +345,7 @@ def register_activation(name, func, *, radius=None, system=None, aliases=(),
                                         local)
         elif not isinstance(rule, Rule):
             raise ActivationError(f"rule must be a symnet rule kind (PolynomialRule, "
-                                  f"AnalyticSystem, PiecewiseLinear, SympyRule), got {rule!r}")
+                                  f"AnalyticSystem, PiecewiseLinearRule, SympyRule), got {rule!r}")
         rule.name = key
         act = Activation(name=key, func=func, rule=rule,
                          radius=None if radius is None else sympy.sympify(radius),

@@ -10,7 +10,7 @@ kind                   what it is
 =====================  ======================================================
 ``PolynomialRule``     a polynomial (identity, square, series surrogates)
 ``AnalyticSystem``     a closed differential system over QQ (tanh, sigmoid...)
-``PiecewiseLinear``    exact breakpoints, slopes and intercepts (relu family)
+``PiecewiseLinearRule``    exact breakpoints, slopes and intercepts (relu family)
 ``SympyRule``          any sympy function (derivatives by sympy, slower)
 =====================  ======================================================
 
@@ -34,8 +34,8 @@ A new rule kind is one subclass of :class:`Rule` implementing
 Examples
 --------
 >>> from fractions import Fraction
->>> from symnet.activations.kinds import PiecewiseLinear, SympyContext
->>> relu = PiecewiseLinear([0], [0, 1], [0, 0])
+>>> from symnet.activations.kinds import PiecewiseLinearRule, SympyContext
+>>> relu = PiecewiseLinearRule([0], [0, 1], [0, 0])
 >>> relu.taylor(SympyContext(), 2, 2)
 [2, 1, 0]
 """
@@ -56,7 +56,7 @@ __all__ = [
     "Rule",
     "PolynomialRule",
     "AnalyticSystem",
-    "PiecewiseLinear",
+    "PiecewiseLinearRule",
     "SympyRule",
     "SympyContext",
     "decide_sign",
@@ -400,7 +400,7 @@ def _system_maclaurin(system, n):
     return tuple(out)
 
 
-class PiecewiseLinear(Rule):
+class PiecewiseLinearRule(Rule):
     """A continuous piecewise-linear activation with exact breakpoints.
 
     Parameters
@@ -414,8 +414,8 @@ class PiecewiseLinear(Rule):
 
     Examples
     --------
-    >>> from symnet.activations.kinds import PiecewiseLinear
-    >>> hardtanh = PiecewiseLinear([-1, 1], [0, 1, 0], [-1, 0, 1])
+    >>> from symnet.activations.kinds import PiecewiseLinearRule
+    >>> hardtanh = PiecewiseLinearRule([-1, 1], [0, 1, 0], [-1, 0, 1])
     >>> hardtanh.evaluate(3), hardtanh.evaluate(sympy.Rational(1, 2))
     (1, 1/2)
     """
@@ -452,8 +452,8 @@ class PiecewiseLinear(Rule):
 
         Examples
         --------
-        >>> from symnet.activations.kinds import PiecewiseLinear
-        >>> PiecewiseLinear([0], [0, 1], [0, 0]).piece_of(-3)
+        >>> from symnet.activations.kinds import PiecewiseLinearRule
+        >>> PiecewiseLinearRule([0], [0, 1], [0, 0]).piece_of(-3)
         0
         """
         c = sympy.sympify(c)
@@ -502,7 +502,7 @@ class PiecewiseLinear(Rule):
         return f
 
     def __repr__(self):
-        return (f"PiecewiseLinear({list(self.breakpoints)}, {list(self.slopes)}, "
+        return (f"PiecewiseLinearRule({list(self.breakpoints)}, {list(self.slopes)}, "
                 f"{list(self.intercepts)})")
 
 

@@ -19,7 +19,7 @@ from . import numeric as N
 from .core import register_activation as _reg
 from .core import register_family
 from .kinds import AnalyticSystem as System
-from .kinds import PiecewiseLinear, PolynomialRule
+from .kinds import PiecewiseLinearRule, PolynomialRule
 from .system import Z as z
 
 __all__ = []
@@ -105,13 +105,13 @@ _reg("gelu", _gelu,
                  [u1, -z * u1], z * u0, numeric=[N.normal_cdf, N.normal_pdf]),
      radius=S.Infinity, numpy=N.gelu, tex=r"\operatorname{GELU}",
      description="erf form: z*Phi(z)", _builtin=True)
-_reg("relu", lambda e: sympy.Max(0, e), rule=PiecewiseLinear([0], [0, 1], [0, 0]),
+_reg("relu", lambda e: sympy.Max(0, e), rule=PiecewiseLinearRule([0], [0, 1], [0, 0]),
      numpy=N.relu, tex=r"\operatorname{ReLU}", _builtin=True)
 _reg("leaky_relu", lambda e: sympy.Max(e / 100, e),
-     rule=PiecewiseLinear([0], [Rational(1, 100), 1], [0, 0]), aliases=("leakyrelu",),
+     rule=PiecewiseLinearRule([0], [Rational(1, 100), 1], [0, 0]), aliases=("leakyrelu",),
      tex=r"\operatorname{LeakyReLU}", description="slope 1/100 below 0", _builtin=True)
 _reg("hardtanh", lambda e: sympy.Max(-1, sympy.Min(1, e)),
-     rule=PiecewiseLinear([-1, 1], [0, 1, 0], [-1, 0, 1]),
+     rule=PiecewiseLinearRule([-1, 1], [0, 1, 0], [-1, 0, 1]),
      numpy=lambda x: np.clip(np.asarray(x, dtype=float), -1.0, 1.0),
      tex=r"\operatorname{HardTanh}", _builtin=True)
 _reg("gelu_tanh", _gelu_tanh,
@@ -136,7 +136,7 @@ def _q(p):
 def _leaky(a):
     a = _q(a)
     return dict(func=lambda e: sympy.Piecewise((e, e >= 0), (a * e, True)),
-                rule=PiecewiseLinear([0], [a, 1], [0, 0]),
+                rule=PiecewiseLinearRule([0], [a, 1], [0, 0]),
                 tex=r"\operatorname{LeakyReLU}_{" + sympy.latex(a) + "}",
                 description=f"slope {a} below 0 (torch.nn.LeakyReLU({float(a)}))")
 
@@ -147,7 +147,7 @@ def _hardtanh(lo, hi):
         raise UnknownActivationError(f"hardtanh[lo, hi] needs lo < hi, got {lo}, {hi}")
     lo, hi = _q(lo), _q(hi)
     return dict(func=lambda e: sympy.Max(lo, sympy.Min(hi, e)),
-                rule=PiecewiseLinear([lo, hi], [0, 1, 0], [lo, 0, hi]),
+                rule=PiecewiseLinearRule([lo, hi], [0, 1, 0], [lo, 0, hi]),
                 numpy=lambda x, a=float(lo), b=float(hi): np.clip(np.asarray(x, float), a, b),
                 tex=r"\operatorname{HardTanh}_{" + sympy.latex(lo) + ", " + sympy.latex(hi) + "}",
                 description=f"clip to [{lo}, {hi}]")
