@@ -26,7 +26,7 @@ from ..monomials import basis as monomial_basis
 from .contexts import FloatContext, MpfContext
 from .graded import activate
 
-__all__ = ["Graded", "DenseAlgebra", "DenseEngine", "dense_estimate"]
+__all__ = ["Graded", "DenseAlgebra", "DenseEngine", "dense_estimate", "activate_columns"]
 
 
 class Graded:
@@ -211,7 +211,6 @@ def _run(plan, ctx, dtype, arrays, centers):
     net, order = plan.net, plan.order
     n = net.n_inputs
     B = monomial_basis(n, order)
-    A = DenseAlgebra(B)
     P = 1 if centers is None else centers.shape[0]
     blocks = []
     stage_index = {id(s): k for k, s in enumerate(net.stages())}
@@ -246,16 +245,8 @@ def _run(plan, ctx, dtype, arrays, centers):
         else:
             sel = ~ident
             Zs = np.ascontiguousarray(Z[:, :, sel]) if ident.any() else Z
-            m = int(sel.sum())
-            c0 = Zs[0].copy()                       # (P, m)
-            V = Zs.reshape(B.size, P * m)
-            V[0] = 0
-            Vg = A.from_array(V)
-            K = order if not Vg.lo else order // Vg.lo
-            D = _coefficients(ctx, dtype, [r for r in rules if r is not None],
-                              [nd for nd, r in zip(stage.nodes, rules) if r is not None],
-                              c0, K).reshape(K + 1, P * m)
-            Hs = activate(A, Vg, D, K).a.reshape(B.size, P, m)
+            Hs = activate_columns(B, Zs, [r for r in rules if r is not None],
+                                  [nd for nd, r in zip(stage.nodes, rules) if r is not None], ctx)
             if ident.any():
                 out = Z.copy()
                 out[:, :, sel] = Hs
@@ -268,6 +259,46 @@ def _run(plan, ctx, dtype, arrays, centers):
     outs = net.forward([(-1, j) for j in range(n)], step)
     coeffs = np.stack([blocks[bi][:, :, c] for bi, c in outs], axis=2)
     return B, coeffs
+
+
+def activate_columns(B, Z, rules, nodes, ctx):
+    """The pure activation kernel: columns of pre-activations -> columns of activations.
+
+    Parameters
+    ----------
+    B : MonomialBasis
+    Z : ndarray, shape (B.size, P, m)
+        Pre-activation polynomials of ``m`` neurons at ``P`` centres (row 0
+        the constant terms); overwritten.
+    rules : list of Rule, one per neuron (no identities)
+    nodes : list, the neurons' names (for error messages)
+    ctx : FloatContext or MpfContext
+
+    Returns
+    -------
+    ndarray, shape (B.size, P, m)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet import get_activation
+    >>> from symnet.monomials import basis
+    >>> from symnet.engines.contexts import FloatContext
+    >>> from symnet.engines.dense import activate_columns
+    >>> B = basis(1, 3)
+    >>> Z = np.zeros((B.size, 1, 1)); Z[1, 0, 0] = 1.0          # z = x
+    >>> activate_columns(B, Z, [get_activation("tanh").rule], ["h"], FloatContext())[:, 0, 0]
+    array([ 0.        ,  1.        ,  0.        , -0.33333333])
+    """
+    size, P, m = Z.shape
+    A = DenseAlgebra(B)
+    c0 = Z[0].copy()                       # (P, m)
+    V = Z.reshape(size, P * m)
+    V[0] = 0
+    Vg = A.from_array(V)
+    K = B.order if not Vg.lo else B.order // Vg.lo
+    D = _coefficients(ctx, Z.dtype, rules, nodes, c0, K).reshape(K + 1, P * m)
+    return activate(A, Vg, D, K).a.reshape(size, P, m)
 
 
 def _coefficients(ctx, dtype, rules, nodes, c0, K):
