@@ -156,3 +156,29 @@ def test_numpy_matches_sympy(name):
     z = sympy.Symbol("z")
     for x, y in zip(xs, f(xs)):
         assert abs(float(act.func(z).subs(z, sympy.Float(x))) - y) < 1e-12
+
+
+def test_hardtanh_kink_message_names_the_kink():
+    with pytest.raises(NonAnalyticActivationError, match=r"kink 1 \(pre-activation 1\)"):
+        get_activation("hardtanh").taylor(1, 2)
+    with pytest.raises(NonAnalyticActivationError, match=r"kink -1 \(pre-activation -1\)"):
+        get_activation("hardtanh").taylor(-1, 2)
+
+
+def test_families_resolve_by_name():
+    act = get_activation("leaky_relu[0.2]")
+    assert act.name == "leaky_relu[1/5]" and act.family == ("leaky_relu", (R(1, 5),))
+    assert get_activation("leaky_relu[1/100]") is get_activation("leaky_relu")
+    assert get_activation("hardtanh[0, 6]").kinks == (0, 6)
+    assert get_activation("softplus[2]").maclaurin(2)[1] == R(1, 2)
+    with pytest.raises(UnknownActivationError):
+        get_activation("hardtanh[1, 0]")
+    with pytest.raises(UnknownActivationError):
+        get_activation("leaky_relu[__import__('os')]")
+
+
+def test_activation_call_never_evaluates_strings():
+    from symnet.errors import ParseError
+    with pytest.raises(ParseError):
+        get_activation("tanh")("__import__('os').getcwd()")
+    assert get_activation("tanh")("x/2") == sympy.tanh(sympy.Symbol("x") / 2)

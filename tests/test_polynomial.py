@@ -139,3 +139,34 @@ def test_bad_construction():
     from symnet.errors import InputError
     with pytest.raises(InputError):
         Polynomial(x, ("x",))
+
+
+@pytest.mark.parametrize("op", [lambda p: p + 0.5, lambda p: 0.5 + p, lambda p: p - 0.5,
+                                lambda p: 0.5 - p, lambda p: p * 0.5, lambda p: 0.5 * p])
+def test_a_float_operand_makes_the_result_float(op):
+    # one domain rule for every operation: a float anywhere makes every coefficient a float
+    x = sympy.Symbol("x")
+    q = op(Polynomial(1 + x, (x,)))
+    assert q.domain == "RR" and not q.is_exact
+    assert all(isinstance(c, float) for c in q.terms().values())
+
+
+def test_mpf_polynomials_are_not_exact_and_print():
+    from symnet import Network, expand
+    p = expand(Network.dense([[[1]]], activations=["tanh"]), 3, domain="mpf")
+    assert p.domain == "mpf" and not p.is_exact
+    assert "0.3333333333333333333" in repr(p) and "x_{1}" in sympy.latex(p)
+
+
+def test_strings_are_parsed_never_evaluated(tmp_path):
+    from symnet.errors import ParseError
+    x = sympy.Symbol("x")
+    marker = tmp_path / "hacked"
+    code = f"__import__('os').system('touch {marker}') or x"
+    with pytest.raises(ParseError):
+        Polynomial(code, (x,))
+    p = Polynomial("1/2 + x**2", (x,))
+    assert p.coeff(x**2) == 1 and p.coeff("x**2") == 1
+    with pytest.raises(ParseError):
+        p.coeff(code)
+    assert not marker.exists()

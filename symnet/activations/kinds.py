@@ -300,6 +300,10 @@ class AnalyticSystem(Rule):
         cancel where the activation saturates).  Exact contexts ignore it.
     tails_from : number
         Where the tail system takes over (default 1).
+    inexact : AnalyticSystem, optional
+        The system floating contexts use instead of this one (better
+        conditioned atoms, e.g. ``tanh(z/2)`` for the logistic function near
+        0); exact contexts and the Maclaurin series use this one.
 
     Examples
     --------
@@ -313,7 +317,8 @@ class AnalyticSystem(Rule):
 
     kind = "analytic"
 
-    def __init__(self, atoms, derivatives, value, *, numeric=None, tails=None, tails_from=1):
+    def __init__(self, atoms, derivatives, value, *, numeric=None, tails=None, tails_from=1,
+                 inexact=None):
         atoms = tuple(sympy.sympify(a) for a in atoms)
         derivatives = tuple(derivatives)
         if len(derivatives) != len(atoms):
@@ -325,6 +330,7 @@ class AnalyticSystem(Rule):
         self.numeric = None if numeric is None else tuple(numeric)
         self.tails = tails
         self.tails_from = tails_from
+        self.inexact = inexact
 
     @property
     def rules(self):
@@ -354,6 +360,8 @@ class AnalyticSystem(Rule):
                                   ctx.zero_like(c))
 
     def taylor(self, ctx, c, n):
+        if ctx.inexact and self.inexact is not None:
+            return self.inexact.taylor(ctx, c, n)
         if self.tails is None or not ctx.inexact:
             return self._taylor(ctx, c, n)
         return ctx.by_region(c, self.tails_from, lambda cc: self._taylor(ctx, cc, n),

@@ -23,7 +23,7 @@ import numpy as np
 
 __all__ = [
     "expit", "expit_neg", "softplus", "tanh", "one_minus_tanh", "one_plus_tanh", "silu",
-    "erf", "erfc", "normal_cdf", "normal_pdf", "gelu", "gelu_tanh", "relu",
+    "erf", "erfc", "normal_cdf", "normal_pdf", "gelu", "gelu_tanh", "relu", "exp_neg_square",
     "GELU_TANH_K",
 ]
 
@@ -156,8 +156,42 @@ def erfc(x):
     return np.asarray(_special("erfc")(_f(x)), dtype=float)
 
 
+def _split(x):
+    """Veltkamp split: x = hi + lo with hi exactly representable in 26 bits."""
+    c = 134217729.0 * x  # 2**27 + 1
+    hi = c - (c - x)
+    return hi, x - hi
+
+
+def exp_neg_square(x, scale=1.0):
+    """``exp(-scale * x**2)`` with ``x**2`` carried exactly (Dekker): no squaring error.
+
+    ``scale`` must be a power of two (1 or 1/2) for the product to stay exact.
+
+    Examples
+    --------
+    >>> from symnet.activations.numeric import exp_neg_square
+    >>> float(exp_neg_square(1.0))
+    0.36787944117144233
+    """
+    x = _f(x)
+    h, l = _split(x)
+    sq = x * x
+    err = ((h * h - sq) + 2 * h * l) + l * l     # x*x - sq, exactly
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return np.exp(-scale * sq) * np.exp(-scale * err)
+
+
+def _mills(t):
+    """(1 - Phi(t))/phi(t) for t >= 4, by its continued fraction (backward, 80 terms)."""
+    acc = np.zeros_like(t)
+    for k in range(80, 0, -1):
+        acc = k / (t + acc)
+    return 1.0 / (t + acc)
+
+
 def normal_cdf(x):
-    """Phi(x) = erfc(-x/sqrt 2)/2, accurate in the lower tail.
+    """Phi(x), relatively accurate in the lower tail (erfc; Mills ratio below -4).
 
     Examples
     --------
@@ -165,11 +199,23 @@ def normal_cdf(x):
     >>> float(normal_cdf(0.0))
     0.5
     """
-    return 0.5 * erfc(-_f(x) / math.sqrt(2.0))
+    x = _f(x)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        out = 0.5 * erfc(-x / math.sqrt(2.0))
+        tail = x < -4.0
+        if np.any(tail):
+            t = -x[tail] if np.ndim(x) else -x
+            val = normal_pdf(-t) * _mills(t)
+            if np.ndim(x):
+                out = np.array(out, dtype=float)
+                out[tail] = val
+            else:
+                out = val
+    return out
 
 
 def normal_pdf(x):
-    """phi(x) = exp(-x**2/2)/sqrt(2 pi).
+    """phi(x) = exp(-x**2/2)/sqrt(2 pi), with the square carried exactly.
 
     Examples
     --------
@@ -178,7 +224,8 @@ def normal_pdf(x):
     0.398942280401
     """
     x = _f(x)
-    return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return exp_neg_square(x, 0.5) / math.sqrt(2.0 * math.pi)
 
 
 def gelu(x):

@@ -77,8 +77,12 @@ _reg("square", lambda e: e**2, rule=PolynomialRule([0, 0, 1]), radius=S.Infinity
 _reg("tanh", sympy.tanh, rule=System([tanh(z)], [1 - u0**2], u0, numeric=[N.tanh],
                                      tails=_tanh_tails),
      radius=pi / 2, numpy=N.tanh, tex=r"\tanh", _builtin=True)
+# floats: sigmoid = (1 + tanh(z/2))/2 near 0 (no cancellation in 1 - 2 sigmoid)
+_sig_float = System([tanh(z / 2)], [(1 - u0**2) / 2], (1 + u0) / 2,
+                    numeric=[lambda x: np.tanh(0.5 * np.asarray(x, dtype=float))],
+                    tails=_sig_tails(u0))
 _reg("sigmoid", _sigmoid, rule=System([_sigmoid(z)], [u0 - u0**2], u0, numeric=[N.expit],
-                                      tails=_sig_tails(u0)),
+                                      tails=_sig_tails(u0), inexact=_sig_float),
      radius=pi, aliases=("logistic",), numpy=N.expit, tex=r"\sigma", _builtin=True)
 _reg("sin", sympy.sin, rule=System([sympy.sin(z), sympy.cos(z)], [u1, -u0], u0,
                                    numeric=[np.sin, np.cos]),
@@ -98,7 +102,7 @@ _reg("silu", lambda e: e * _sigmoid(e),
      radius=pi, aliases=("swish",), numpy=N.silu, tex=r"\operatorname{SiLU}", _builtin=True)
 _reg("erf", sympy.erf,
      rule=System([sympy.erf(z), 2 * exp(-z**2) / sqrt(pi)], [u1, -2 * z * u1], u0,
-                 numeric=[N.erf, lambda x: 2 / math.sqrt(math.pi) * np.exp(-np.square(x))]),
+                 numeric=[N.erf, lambda x: 2 / math.sqrt(math.pi) * N.exp_neg_square(x)]),
      radius=S.Infinity, numpy=N.erf, tex=r"\operatorname{erf}", _builtin=True)
 _reg("gelu", _gelu,
      rule=System([(1 + sympy.erf(z / sqrt(2))) / 2, exp(-z**2 / 2) / sqrt(2 * pi)],
