@@ -516,6 +516,8 @@ def as_order(order, where="order"):
     >>> as_order(4)
     4
     """
+    if type(order) is int and 0 <= order <= MAX_ORDER:  # the common case, fast
+        return order
     value = _unwrap_numpy(order)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise OrderError(f"expected a non-negative integer {where}, got {order!r}")
@@ -646,6 +648,9 @@ def _mem_available():
         return 8 << 30
 
 
+_AVAIL = [0.0, None]
+
+
 def available_memory():
     """Bytes this process may still allocate: the smallest of the machine's
     available memory, the cgroup limit and ``RLIMIT_AS``/``RLIMIT_DATA``.
@@ -656,8 +661,12 @@ def available_memory():
     >>> available_memory() > 0
     True
     """
-    cands = [v for v in (_mem_available(), _cgroup_limit(), _rlimit()) if v is not None]
-    return min(cands) if cands else 8 << 30
+    import time
+    now = time.monotonic()
+    if _AVAIL[1] is None or now - _AVAIL[0] > 0.25:   # read the system at most 4 times a second
+        cands = [v for v in (_mem_available(), _cgroup_limit(), _rlimit()) if v is not None]
+        _AVAIL[:] = [now, min(cands) if cands else 8 << 30]
+    return _AVAIL[1]
 
 
 def memory_limit_bytes(memory_limit, where="memory_limit"):

@@ -212,8 +212,7 @@ def _series_rules(net, qs, surrogate):
                          for k, v in enumerate(surrogate)]
         else:
             single = _surrogate_rule(surrogate, "surrogate")
-    cache = {}
-    out = []
+    out, cache = [], {}
     for k, s in enumerate(stages):
         rules = []
         for node, act in zip(s.nodes, s.activations):
@@ -236,9 +235,9 @@ def _series_rules(net, qs, surrogate):
                         "piecewise-linear map, or expand(..., surrogate=symnet.approximate(...)) "
                         "for a polynomial surrogate")
                 key = (act.name, qs[k])
-                if key not in cache:
-                    cache[key] = PolynomialRule(act.maclaurin(qs[k]))
-                rule = cache[key]
+                rule = cache.get(key)
+                if rule is None:
+                    rule = cache[key] = act.series_rule(qs[k])
             rules.append(rule)
         out.append(tuple(rules))
     return tuple(out)

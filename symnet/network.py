@@ -933,9 +933,18 @@ def _act_summary(acts):
     return names[0] if len(names) == 1 else "/".join(names)
 
 
+_DEFAULT = {}
+
+
+def _default_symbols(n):
+    if n not in _DEFAULT:
+        _DEFAULT[n] = tuple(sympy.Symbol(f"x{i}") for i in range(1, n + 1))
+    return _DEFAULT[n]
+
+
 def _symbols(inputs, n):
     if inputs is None:
-        return tuple(sympy.symbols(f"x1:{n + 1}")) if n else ()
+        return _default_symbols(n)
     if isinstance(inputs, str):
         syms = as_symbols(inputs, "inputs")
     else:

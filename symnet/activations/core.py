@@ -147,6 +147,28 @@ class Activation:
                 "the exact piecewise-linear map, or symnet.approximate for a polynomial surrogate")
         return self.rule.maclaurin(n)
 
+    def series_rule(self, n):
+        """The Maclaurin polynomial of degree ``n`` as a :class:`PolynomialRule` (cached).
+
+        Series mode expands this rule in place of the activation.
+
+        Examples
+        --------
+        >>> from symnet import get_activation
+        >>> get_activation("tanh").series_rule(3).coefficients
+        (0, 1, 0, -1/3)
+        """
+        n = as_degree(n, "degree")
+        cache = self._np  # a list owned by this activation: [numpy fn?, {degree: rule}]
+        if len(cache) < 2:
+            if not cache:
+                cache.append(None)
+            cache.append({})
+        rules = cache[1]
+        if n not in rules:
+            rules[n] = PolynomialRule(self.maclaurin(n))
+        return rules[n]
+
     def taylor(self, at, n):
         """Exact Taylor coefficients ``f^(k)(at)/k!`` for ``k = 0..n``.
 
@@ -195,8 +217,10 @@ class Activation:
     def numpy_function(self):
         """The vectorised float64 implementation (stable forms for the built-ins)."""
         if not self._np:
+            self._np.append(None)
+        if self._np[0] is None:
             f = self.numpy
-            self._np.append(f if callable(f) else self.rule.numpy(self.func))
+            self._np[0] = f if callable(f) else self.rule.numpy(self.func)
         return self._np[0]
 
 

@@ -244,8 +244,12 @@ class PolynomialRule(Rule):
 
     def taylor(self, ctx, c, n):
         """D_k(c) = sum_{m >= k} C(m, k) a_m c**(m - k), by Horner in c."""
-        g = ctx.numbers(self.coefficients) if hasattr(ctx, "numbers") else \
-            [ctx.number(a) for a in self.coefficients]
+        key = getattr(ctx, "cache_key", None)
+        g = self._ctx_cache.get(key) if key is not None else None
+        if g is None:
+            g = [ctx.number(a) for a in self.coefficients]
+            if key is not None:
+                self._ctx_cache[key] = g
         zero = ctx.zero_like(c)
         q = self.degree
         out = []

@@ -54,6 +54,7 @@ class FloatContext:
     """float64 numpy arrays."""
 
     inexact = True
+    cache_key = "float64"
 
     def __init__(self):
         self._fns = {}
@@ -124,6 +125,7 @@ class MpfContext:
         self.mp = mpmath.mp.clone()
         self.mp.prec = prec
         self.prec = prec
+        self.cache_key = ("mpf", prec)
         self._fns = {}
 
     def zero_like(self, c):
