@@ -29,8 +29,6 @@ from . import bounds
 from .bounds import *  # noqa: F401,F403
 from . import io
 from .io import *  # noqa: F401,F403
-from . import torchio
-from .torchio import *  # noqa: F401,F403
 from . import latex as _latex_module
 from .latex import *  # noqa: F401,F403
 from . import plot
@@ -48,7 +46,6 @@ __all__ = (
     + pde.__all__
     + bounds.__all__
     + io.__all__
-    + torchio.__all__
     + _latex_module.__all__
     + plot.__all__
 )

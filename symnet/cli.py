@@ -215,7 +215,7 @@ def _convert_floats(net, exact, rationalize):
     import networkx as nx
 
     from symnet import Network
-    from symnet.torchio import _converter
+    from symnet.io._common import _converter
 
     conv = _converter(exact, rationalize)
     G = nx.DiGraph(net.graph)

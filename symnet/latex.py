@@ -345,7 +345,7 @@ def _to_sym(w):
 
 
 def _matrix_rows(net, s):
-    from .io import _dense_layout
+    from .io import dense_layers as _dense_layout
 
     layers = _dense_layout(net)
     if layers is None:

@@ -30,108 +30,15 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
-import re
 from fractions import Fraction
 
-import sympy
 from sympy import S
 
-from .errors import FormatError, NotSupportedError, ShapeError, SymnetError, WeightError
+from ..errors import FormatError, NotSupportedError, ShapeError, SymnetError, WeightError
+from ._activations import _activation, _exact_decimal, _fmt
+from ._common import _converter
 
 __all__ = ["from_torch", "load_torch"]
-
-
-# ---------------------------------------------------------------------------
-# parametric activations: leaky_relu[a], softplus[beta], hardtanh[lo,hi]
-# ---------------------------------------------------------------------------
-
-_PARAM = re.compile(r"^(leaky_relu|softplus|hardtanh)\[([^\]]+)\]$")
-
-
-def _exact_decimal(v, what):
-    """The number the user wrote: a float's shortest decimal, made exact."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise NotSupportedError(f"{what}: expected a real number, got {v!r}")
-    if isinstance(v, numbers.Integral):
-        return Fraction(int(v))
-    if isinstance(v, Fraction):
-        return v
-    v = float(v)
-    if not math.isfinite(v):
-        raise NotSupportedError(f"{what}: expected a finite number, got {v!r}")
-    return Fraction(repr(v))
-
-
-def _fmt(q):
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
-def _rat(q):
-    return sympy.Rational(q.numerator, q.denominator)
-
-
-def _ensure_parametric(name):
-    """Register (once) and return the parametric activation ``name``, or None."""
-    from .activations import _REGISTRY, _sign_dispatch, get_activation, register_activation
-
-    m = _PARAM.match(name.strip().lower()) if isinstance(name, str) else None
-    if m is None:
-        return None
-    kind, args = m.groups()
-    try:
-        params = [Fraction(a.strip()) for a in args.split(",")]
-    except (ValueError, ZeroDivisionError):
-        return None
-    key = f"{kind}[{','.join(_fmt(p) for p in params)}]"
-    if key in _REGISTRY:
-        return get_activation(key)
-    if kind == "leaky_relu" and len(params) == 1:
-        a = _rat(params[0])
-        if params[0] == Fraction(1, 100):
-            return get_activation("leaky_relu")
-
-        def local(c, a=a, key=key):
-            return _sign_dispatch(c, (a, S.Zero), None, (S.One, S.Zero), key)
-        fa = float(a)
-        return register_activation(
-            key, lambda e, a=a: sympy.Piecewise((e, e >= 0), (a * e, True)), analytic=False,
-            local=local, kinks=(0,), numpy=lambda x, fa=fa: _np().where(x > 0, x, fa * x),
-            description=f"slope {a} below 0 (torch.nn.LeakyReLU({fa}))")
-    if kind == "hardtanh" and len(params) == 2 and params[0] < params[1]:
-        lo, hi = _rat(params[0]), _rat(params[1])
-
-        def local(c, lo=lo, hi=hi, key=key):
-            if _sign_dispatch(c - lo, True, None, False, key):
-                return S.Zero, lo
-            if _sign_dispatch(c - hi, False, None, True, key):
-                return S.Zero, hi
-            return S.One, S.Zero
-        flo, fhi = float(lo), float(hi)
-        return register_activation(
-            key, lambda e, lo=lo, hi=hi: sympy.Max(lo, sympy.Min(hi, e)), analytic=False,
-            local=local, kinks=(lo, hi), numpy=lambda x, flo=flo, fhi=fhi: _np().clip(x, flo, fhi),
-            description=f"clip to [{lo}, {hi}] (torch.nn.Hardtanh({flo}, {fhi}))")
-    if kind == "softplus" and len(params) == 1 and params[0] > 0:
-        b = _rat(params[0])
-        if b == 1:
-            return get_activation("softplus")
-        z = sympy.Symbol("z")
-        u0, u1 = sympy.symbols("u0 u1")
-        fb = float(b)
-        # u0 = log(1 + exp(b z))/b, u1 = sigmoid(b z): u0' = u1, u1' = b (u1 - u1**2)
-        return register_activation(
-            key, lambda e, b=b: sympy.log(1 + sympy.exp(b * e)) / b, radius=sympy.pi / b,
-            system=((sympy.log(1 + sympy.exp(b * z)) / b, 1 / (1 + sympy.exp(-b * z))),
-                    (u1, b * (u1 - u1**2)), u0),
-            numpy=lambda x, fb=fb: _np().logaddexp(0.0, fb * x) / fb,
-            description=f"log(1 + exp({b} z))/{b} (torch.nn.Softplus(beta={fb}))")
-    return None
-
-
-def _np():
-    import numpy
-    return numpy
 
 
 # ---------------------------------------------------------------------------
@@ -144,6 +51,11 @@ def _activation_of(kind, where, **kw):
         return kind
     if kind == "gelu":
         approx = kw.get("approximate", "none")
+        if approx == "tanh":
+            try:
+                return _activation("gelu_tanh").name
+            except NotSupportedError:
+                pass
         if approx != "none":
             raise NotSupportedError(
                 f"{where}: GELU(approximate={approx!r}) is not supported: symnet's gelu is the "
@@ -153,18 +65,17 @@ def _activation_of(kind, where, **kw):
         a = _exact_decimal(kw.get("negative_slope", 0.01), f"{where}: negative_slope")
         if a == Fraction(1, 100):
             return "leaky_relu"
-        return _ensure_parametric(f"leaky_relu[{_fmt(a)}]").name
+        return _activation(f"leaky_relu[{_fmt(a)}]").name
     if kind == "hardtanh":
         lo = _exact_decimal(kw.get("min_val", -1.0), f"{where}: min_val")
         hi = _exact_decimal(kw.get("max_val", 1.0), f"{where}: max_val")
         if (lo, hi) == (-1, 1):
             return "hardtanh"
-        act = _ensure_parametric(f"hardtanh[{_fmt(lo)},{_fmt(hi)}]")
-        if act is None:
+        if not lo < hi:
             raise NotSupportedError(f"{where}: Hardtanh needs min_val < max_val, got {lo}, {hi}")
-        return act.name
+        return _activation(f"hardtanh[{_fmt(lo)},{_fmt(hi)}]").name
     if kind == "relu6":
-        return _ensure_parametric("hardtanh[0,6]").name
+        return _activation("hardtanh[0,6]").name
     if kind == "softplus":
         beta = _exact_decimal(kw.get("beta", 1.0), f"{where}: beta")
         threshold = kw.get("threshold", 20.0)
@@ -176,7 +87,7 @@ def _activation_of(kind, where, **kw):
                 f"beta*x > {threshold}, which changes the function by up to "
                 f"{math.exp(-threshold) / float(beta):.1e}; symnet reads Softplus as the exact "
                 "log(1 + exp(beta x))/beta only for threshold >= 20 (the default)")
-        return "softplus" if beta == 1 else _ensure_parametric(f"softplus[{_fmt(beta)}]").name
+        return "softplus" if beta == 1 else _activation(f"softplus[{_fmt(beta)}]").name
     raise NotSupportedError(f"{where}: unsupported activation {kind!r}")  # pragma: no cover
 
 
@@ -308,21 +219,6 @@ def _traced_ops(module):
 # numbers
 # ---------------------------------------------------------------------------
 
-def _converter(exact, rationalize):
-    if exact and rationalize is not None:
-        raise SymnetError("pass either exact=True or rationalize=k, not both")
-    if rationalize is not None:
-        if isinstance(rationalize, bool) or not isinstance(rationalize, numbers.Integral) \
-                or rationalize < 1:
-            raise SymnetError(f"rationalize must be a positive integer (the denominator, e.g. "
-                              f"64), got {rationalize!r}")
-        k = int(rationalize)
-        return lambda w: sympy.Rational(round(Fraction(w) * k), k)
-    if exact:
-        return lambda w: sympy.Rational(Fraction(w))
-    return lambda w: w
-
-
 def _tensor_rows(t, where, conv):
     import torch
 
@@ -375,7 +271,7 @@ def _layers_from_ops(ops, conv, inputs):
             layers.append([eye, [S.Zero] * width, obj, True])
     if not layers:
         raise NotSupportedError("the model has no Linear layer, so its input size is unknown")
-    from .network import Network
+    from ..network import Network
 
     return Network.dense([l[0] for l in layers], [l[1] for l in layers],
                          activations=[l[2] for l in layers], inputs=inputs)
@@ -499,17 +395,8 @@ def _from_state_dict(sd, activations, conv, inputs, src):
     if isinstance(activations, str):
         parts = [a.strip() for a in activations.split(",") if a.strip()]
         activations = parts if len(parts) > 1 else parts[0] if parts else activations
-    from .activations import get_activation
-    from .errors import UnknownActivationError
-
     def name(a):
-        try:
-            return get_activation(a).name
-        except UnknownActivationError:
-            act = _ensure_parametric(a)
-            if act is None:
-                raise
-            return act.name
+        return _activation(a).name
     if isinstance(activations, str):
         acts = [name(activations)] * (len(layers) - 1) + ["identity"]
     else:
@@ -528,7 +415,7 @@ def _from_state_dict(sd, activations, conv, inputs, src):
         bs.append(_tensor_rows(b, f"{prefix}.bias", conv) if b is not None
                   else [S.Zero] * W.shape[0])
         width = W.shape[0]
-    from .network import Network
+    from ..network import Network
 
     return Network.dense(Ws, bs, activations=acts, inputs=inputs)
 

@@ -1,0 +1,39 @@
+"""Reading and writing networks and polynomials; importing trained models.
+
+One topic per module:
+
+* :mod:`symnet.io.formats` -- symnet's own formats: :func:`save_network` /
+  :func:`load_network` (JSON), :func:`save_polynomial` /
+  :func:`load_polynomial` / :func:`export_polynomial` (JSON, CSV, LaTeX),
+  and :func:`dense_layers`;
+* :mod:`symnet.io.nn2poly` -- :func:`from_nn2poly` and :func:`nn2poly_label`;
+* :mod:`symnet.io.torch` -- :func:`from_torch` and :func:`load_torch`.
+
+torch is optional: it is imported inside the functions that need it.
+
+Examples
+--------
+>>> import symnet
+>>> symnet.io.from_nn2poly([("tanh", [[0], [2]])]).expr()
+tanh(2*x1)
+"""
+
+from .._validate import parse_expr as _parse_expr  # noqa: F401  (used by symnet.cli)
+from ._values import _symbol_from_name  # noqa: F401  (used by symnet.cli)
+from .formats import (dense_layers, export_polynomial, load_network, load_polynomial,
+                      save_network, save_polynomial)
+from .nn2poly import from_nn2poly, nn2poly_label
+from .torch import from_torch, load_torch
+
+__all__ = [
+    "from_nn2poly",
+    "save_network",
+    "load_network",
+    "save_polynomial",
+    "load_polynomial",
+    "export_polynomial",
+    "nn2poly_label",
+    "dense_layers",
+    "from_torch",
+    "load_torch",
+]
