@@ -7,9 +7,14 @@ One topic per module:
   :func:`load_polynomial` / :func:`export_polynomial` (JSON, CSV, LaTeX),
   and :func:`dense_layers`;
 * :mod:`symnet.io.nn2poly` -- :func:`from_nn2poly` and :func:`nn2poly_label`;
-* :mod:`symnet.io.torch` -- :func:`from_torch` and :func:`load_torch`.
+* :mod:`symnet.io.torch` -- :func:`from_torch` and :func:`load_torch`;
+* :mod:`symnet.io.sklearn` -- :func:`from_sklearn` (``MLPRegressor``,
+  ``MLPClassifier``, scaler pipelines).
 
-torch is optional: it is imported inside the functions that need it.
+torch and scikit-learn are optional: each is imported inside the
+function that needs it, and a missing one raises
+:class:`~symnet.errors.NotSupportedError` saying what to install
+(``pip install 'symnet[sklearn]'``).
 
 Examples
 --------
@@ -23,6 +28,7 @@ from ._values import _symbol_from_name  # noqa: F401  (used by symnet.cli)
 from .formats import (dense_layers, export_polynomial, load_network, load_polynomial,
                       save_network, save_polynomial)
 from .nn2poly import from_nn2poly, nn2poly_label
+from .sklearn import from_sklearn
 from .torch import from_torch, load_torch
 
 __all__ = [
@@ -36,4 +42,5 @@ __all__ = [
     "dense_layers",
     "from_torch",
     "load_torch",
+    "from_sklearn",
 ]

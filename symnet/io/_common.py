@@ -199,9 +199,11 @@ def _network_from_chain(steps, n_in, *, exact=False, inputs=None, attributes=Non
                         src="model"):
     """A dense Network from a chain of :class:`_Affine` maps and ``("act", name, where)``.
 
-    Consecutive affine maps are composed exactly; an activation closes a
-    layer (an activation with no affine map before it gets the identity
-    matrix); a trailing affine map is a last layer with the identity.
+    Each full affine map (a weight matrix) starts a layer, which the next
+    activation closes (the identity when another matrix or the end comes
+    first); elementwise maps (scalers, normalisation) are folded exactly into
+    the matrix next to them; an activation with no matrix before it gets the
+    identity matrix.
     """
     import numpy as np
 
@@ -216,6 +218,9 @@ def _network_from_chain(steps, n_in, *, exact=False, inputs=None, attributes=Non
             if step.n_in(width) != width:
                 raise ShapeError(f"{src}: {step.where}: expects {step.n_in(width)} inputs, but "
                                  f"the layer before it has {width} outputs")
+            if pending is not None and pending.W is not None and step.W is not None:
+                layers.append((pending, "identity"))      # Linear, Linear: two layers
+                pending = None
             pending = step if pending is None else _compose(step, pending)
             width = step.n_out
             continue
