@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 from sympy import S
@@ -463,7 +464,8 @@ def load_torch(path, *, activations, exact=False, rationalize=None, inputs=None)
     except FileNotFoundError:
         raise
     except Exception as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip()   # torch colours its messages
+        msg = " ".join(text.splitlines()[0].split()) if text else type(e).__name__
         raise FormatError(f"{src}: not a torch state file readable with weights_only=True "
                           f"({msg[:200]})") from None
     return _from_state_dict(obj, activations, _converter(exact, rationalize), inputs, src)
