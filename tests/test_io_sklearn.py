@@ -230,3 +230,53 @@ def test_missing_scikit_learn_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)
     with pytest.raises(NotSupportedError, match=r"pip install 'symnet\[sklearn\]'"):
         from_sklearn(object())
+
+
+# ---------------------------------------------------------------------------
+# the command line: pickles only with --trust-pickle
+# ---------------------------------------------------------------------------
+
+class _Evil:
+    """Unpickling this writes a file: what --trust-pickle protects from."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_cli_reads_pickled_models_only_with_trust_pickle(tmp_path, capsys):
+    import io
+    import pickle
+
+    import joblib
+
+    from symnet import load_polynomial
+    from symnet.cli import main
+
+    X, _ = data()
+    pipe = fit(make_pipeline(StandardScaler(), reg((4,), activation="tanh", max_iter=50,
+                                                   random_state=0)), X, X[:, 0] * X[:, 1])
+    pkl, jbl, pt = tmp_path / "m.pkl", tmp_path / "m.joblib", tmp_path / "m.pt"
+    pkl.write_bytes(pickle.dumps(pipe))
+    pt.write_bytes(pickle.dumps(pipe))           # a pickle under another name is found too
+    joblib.dump(pipe, jbl, compress=3)
+    want = expand(from_sklearn(pipe), 3)
+    for path in (pkl, jbl, pt):
+        assert main(["expand", str(path)]) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1 and "--trust-pickle" in err
+        assert "runs code" in err
+        assert main(["expand", str(path), "--trust-pickle", "-f", "json"]) == 0
+        out, err = capsys.readouterr()
+        assert "scikit-learn model" in err
+        assert load_polynomial(io.StringIO(out)) == want
+    evil = tmp_path / "evil.pkl"
+    evil.write_bytes(pickle.dumps(_Evil(tmp_path / "pwned")))
+    assert main(["expand", str(evil)]) == 1
+    assert not (tmp_path / "pwned").exists()
+    capsys.readouterr()
+    assert main(["expand", str(pkl), "--trust-pickle", "--exact", "-f", "json"]) == 0
+    out, _ = capsys.readouterr()
+    assert load_polynomial(io.StringIO(out)) == expand(from_sklearn(pipe, exact=True), 3)

@@ -9,12 +9,16 @@ One topic per module:
 * :mod:`symnet.io.nn2poly` -- :func:`from_nn2poly` and :func:`nn2poly_label`;
 * :mod:`symnet.io.torch` -- :func:`from_torch` and :func:`load_torch`;
 * :mod:`symnet.io.sklearn` -- :func:`from_sklearn` (``MLPRegressor``,
-  ``MLPClassifier``, scaler pipelines).
+  ``MLPClassifier``, scaler pipelines);
+* :mod:`symnet.io.onnx` -- :func:`from_onnx` (read with the ``onnx``
+  package, never executed);
+* :mod:`symnet.io.keras` -- :func:`from_keras` (``.keras`` files, read
+  without Keras or TensorFlow).
 
-torch and scikit-learn are optional: each is imported inside the
+torch, scikit-learn, onnx and h5py are optional: each is imported inside the
 function that needs it, and a missing one raises
 :class:`~symnet.errors.NotSupportedError` saying what to install
-(``pip install 'symnet[sklearn]'``).
+(``pip install 'symnet[onnx]'``).
 
 Examples
 --------
@@ -27,7 +31,9 @@ from .._validate import parse_expr as _parse_expr  # noqa: F401  (used by symnet
 from ._values import _symbol_from_name  # noqa: F401  (used by symnet.cli)
 from .formats import (dense_layers, export_polynomial, load_network, load_polynomial,
                       save_network, save_polynomial)
+from .keras import from_keras
 from .nn2poly import from_nn2poly, nn2poly_label
+from .onnx import from_onnx
 from .sklearn import from_sklearn
 from .torch import from_torch, load_torch
 
@@ -43,4 +49,6 @@ __all__ = [
     "from_torch",
     "load_torch",
     "from_sklearn",
+    "from_onnx",
+    "from_keras",
 ]

@@ -52,18 +52,6 @@ def _activation(name):
         raise
 
 
-def _exact_decimal32(v, what):
-    """A float32 attribute as the shortest decimal that rounds to it, made exact."""
-    import numpy as np
-
-    if isinstance(v, bool) or not isinstance(v, (numbers.Real, np.floating)):
-        raise NotSupportedError(f"{what}: expected a real number, got {v!r}")
-    f = np.float32(v)
-    if not np.isfinite(f):
-        raise NotSupportedError(f"{what}: expected a finite number, got {v!r}")
-    return Fraction(np.format_float_positional(f, unique=True, trim="-"))
-
-
 # ---------------------------------------------------------------------------
 # parametric activations: leaky_relu[a], softplus[beta], hardtanh[lo,hi]
 # ---------------------------------------------------------------------------
@@ -120,6 +108,8 @@ def _ensure_parametric(name):
             key, lambda e, a=a: sympy.Piecewise((e, e >= 0), (a * e, True)), analytic=False,
             local=local, kinks=(0,), numpy=lambda x, fa=fa: _np().where(x > 0, x, fa * x),
             description=f"slope {a} below 0 (torch.nn.LeakyReLU({fa}))")
+    if kind == "hardtanh" and params == [-1, 1]:
+        return get_activation("hardtanh")
     if kind == "hardtanh" and len(params) == 2 and params[0] < params[1]:
         lo, hi = _rat(params[0]), _rat(params[1])
 
