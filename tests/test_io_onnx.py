@@ -377,3 +377,19 @@ def test_cli_expands_an_onnx_file(tmp_path, capsys):
     assert main(["expand", str(path)]) == 1
     _, err = capsys.readouterr()
     assert err.startswith("symnet: error: ") and err.count("\n") == 1 and "not an ONNX" in err
+
+
+def test_cli_shows_warnings_as_one_line_without_paths(tmp_path, capsys, monkeypatch):
+    model = model_of(simple_nodes(), [init("W", np.eye(2))], 2, 2)
+    path = tmp_path / "w.onnx"
+    path.write_bytes(model.SerializeToString())
+    real = symnet.from_onnx
+
+    def noisy(p, exact=False):
+        warnings.warn("something\nto know", UserWarning)
+        warnings.warn("old", DeprecationWarning)
+        return real(p, exact=exact)
+    monkeypatch.setattr(symnet, "from_onnx", noisy)
+    assert main(["expand", str(path), "--quiet"]) == 0
+    _, err = capsys.readouterr()
+    assert err == "symnet: warning: UserWarning: something to know\n"

@@ -325,8 +325,9 @@ def _load(path_or_model, onnx):
                           f"{type(path_or_model).__name__}")
     from google.protobuf.message import DecodeError
 
+    model = onnx.ModelProto()
     try:
-        model = onnx.load_model_from_string(data, format="protobuf")
+        model.ParseFromString(data)     # the protobuf bytes only: no text formats, no files
     except (DecodeError, ValueError, RuntimeError) as e:
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise FormatError(f"{src}: not an ONNX model ({msg[:120]})") from None
