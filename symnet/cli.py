@@ -209,14 +209,15 @@ def _read_model(args):
     def load():
         if suffix == ".onnx":
             return symnet.from_onnx(path, exact=exact), "ONNX model"
-        if head.startswith(b"PK\x03\x04"):
+        keras = suffix == ".keras"
+        if not keras and head.startswith(b"PK\x03\x04"):       # a zip: Keras or torch?
             try:
                 with zipfile.ZipFile(path) as zf:
-                    names = set(zf.namelist())
+                    keras = "config.json" in zf.namelist()
             except (zipfile.BadZipFile, OSError, EOFError):
-                names = set()
-            if suffix == ".keras" or "config.json" in names:
-                return symnet.from_keras(path, exact=exact), "Keras model"
+                pass
+        if keras:
+            return symnet.from_keras(path, exact=exact), "Keras model"
         pickled = head[:1] == b"\x80" or suffix in (".pkl", ".pickle", ".joblib")
         if pickled and (suffix in (".pkl", ".pickle", ".joblib") or sklearn_pickle()):
             if not getattr(args, "trust_pickle", False):

@@ -237,3 +237,17 @@ def test_cli_expands_a_keras_file(tmp_path, capsys):
     _, err = capsys.readouterr()
     assert err.startswith("symnet: error: ") and err.count("\n") == 1
     assert "not a .keras file" in err
+
+
+def test_cli_finds_keras_archives_by_content_and_suffix(tmp_path, capsys):
+    layers = random_layers([2, 3, 1], ["tanh", "linear"])
+    renamed = tmp_path / "model.zip"
+    _write_keras_file(renamed, layers)
+    assert main(["expand", str(renamed), "--quiet", "-f", "json"]) == 0
+    out, _ = capsys.readouterr()
+    assert load_polynomial(io.StringIO(out)) == expand(from_keras(renamed), 3)
+    text = tmp_path / "notzip.keras"
+    text.write_text("{}")
+    assert main(["expand", str(text)]) == 1
+    _, err = capsys.readouterr()
+    assert "notzip.keras: not a .keras file (not a zip archive)" in err

@@ -143,7 +143,8 @@ class _Affine:
     def n_out(self):
         return self.b.shape[0]
 
-    def n_in(self, width):
+    @property
+    def n_in(self):
         return self.W.shape[1] if self.W is not None else self.a.shape[0]
 
     def full(self):
@@ -215,8 +216,8 @@ def _network_from_chain(steps, n_in, *, exact=False, inputs=None, attributes=Non
     width = n_in
     for step in steps:
         if isinstance(step, _Affine):
-            if step.n_in(width) != width:
-                raise ShapeError(f"{src}: {step.where}: expects {step.n_in(width)} inputs, but "
+            if step.n_in != width:
+                raise ShapeError(f"{src}: {step.where}: expects {step.n_in} inputs, but "
                                  f"the layer before it has {width} outputs")
             if pending is not None and pending.W is not None and step.W is not None:
                 layers.append((pending, "identity"))      # Linear, Linear: two layers

@@ -700,5 +700,5 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
 def _first_width(chain):
     for step in chain:
         if isinstance(step, _Affine):
-            return step.n_in(None)
+            return step.n_in
     raise NotSupportedError("the model's input size is unknown (no dense layer)")
