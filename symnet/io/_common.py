@@ -4,8 +4,8 @@ An importer describes a model as a *chain* of steps -- affine maps
 (:class:`_Affine`, a full matrix or an elementwise scale and shift) and
 activation names -- and :func:`_network_from_chain` turns the chain into a
 :meth:`Network.dense <symnet.Network.dense>` network: consecutive affine maps
-are composed (exactly, in :class:`fractions.Fraction` arithmetic on the
-weights' binary values), each activation closes a layer.
+are composed exactly (rational arithmetic on the weights' binary values, with
+python-flint's ``fmpq``), each activation closes a layer.
 
 Examples
 --------
@@ -89,16 +89,32 @@ def _float_array(value, where, ndim=None):
     return f
 
 
+def _q(v):
+    """An exact rational (python-flint's fmpq) of an int, float, Fraction or fmpq."""
+    import flint
+
+    if isinstance(v, flint.fmpq):
+        return v
+    if isinstance(v, Fraction):
+        return flint.fmpq(v.numerator, v.denominator)
+    if isinstance(v, numbers.Integral):
+        return flint.fmpq(int(v))
+    return flint.fmpq(*float(v).as_integer_ratio())
+
+
 def _frac(arr):
-    """An array of exact Fractions (object dtype) with the values of ``arr``."""
+    """An object array of exact rationals (fmpq) with the values of ``arr``."""
     import numpy as np
 
-    if arr.dtype == object:
-        return arr
     out = np.empty(arr.shape, dtype=object)
     flat = out.reshape(-1)
+    if arr.dtype == object:
+        for i, v in enumerate(arr.reshape(-1)):
+            flat[i] = _q(v)
+        return out
+    import flint
     for i, v in enumerate(arr.reshape(-1).tolist()):
-        flat[i] = Fraction(v)
+        flat[i] = flint.fmpq(*v.as_integer_ratio())
     return out
 
 
@@ -111,21 +127,31 @@ def _all_equal(arr, value):
 
 
 def _finish(arr, exact):
-    """Float64 (default) or exact Fractions, for Network.dense."""
+    """Float64 (default) or exact Fractions (Network.dense makes them sympy Rationals)."""
     import numpy as np
 
     if exact:
-        return _frac(arr)
-    if arr.dtype == object:   # folded exactly: round once
-        return np.array([float(v) for v in arr.reshape(-1)], dtype=np.float64).reshape(arr.shape)
+        out = np.empty(arr.shape, dtype=object)
+        flat = out.reshape(-1)
+        if arr.dtype == object:
+            for i, v in enumerate(arr.reshape(-1)):
+                v = _q(v)
+                flat[i] = Fraction(int(v.p), int(v.q))
+        else:
+            for i, v in enumerate(arr.reshape(-1).tolist()):
+                flat[i] = Fraction(*v.as_integer_ratio())
+        return out
+    if arr.dtype == object:   # folded exactly: round once (int / int is correctly rounded)
+        vals = [_q(v) for v in arr.reshape(-1)]
+        return np.array([int(v.p) / int(v.q) for v in vals], dtype=np.float64).reshape(arr.shape)
     return arr
 
 
 class _Affine:
     """``y = W x + b`` (``W`` of shape ``(n_out, n_in)``), or ``y = a * x + b`` elementwise.
 
-    Arrays are float64 (a weight as stored) or object arrays of Fractions
-    (the result of exact composition).
+    Arrays are float64 (a weight as stored) or object arrays of exact
+    rationals (fmpq; the result of exact composition).
     """
 
     __slots__ = ("W", "a", "b", "where")
@@ -154,7 +180,7 @@ class _Affine:
             return self.W
         n = self.a.shape[0]
         if self.a.dtype == object:
-            W = np.full((n, n), Fraction(0), dtype=object)
+            W = np.full((n, n), _q(0), dtype=object)
         else:
             W = np.zeros((n, n))
         for i in range(n):

@@ -58,7 +58,7 @@ from fractions import Fraction
 from ..errors import FormatError, NotSupportedError, ShapeError, SymnetError
 from ._activations import _fmt
 from ._common import (_Affine, _check_exact_flag, _float_array, _frac, _network_from_chain,
-                      _require)
+                      _q, _require)
 
 __all__ = ["from_onnx"]
 
@@ -213,8 +213,8 @@ class _Walker:
         d = self.materialize(d, node)
         if d.alpha == 1 and d.delta == 0:
             return d
-        a = np.array([d.alpha] * width, dtype=object)
-        c = np.array([d.delta] * width, dtype=object)
+        a = np.array([_q(d.alpha)] * width, dtype=object)
+        c = np.array([_q(d.delta)] * width, dtype=object)
         return self.advance(_Affine(a=a, b=c, where=self.label(node)), width)
 
     def elementwise(self, d, v, op, node, data_first=True):
@@ -252,8 +252,8 @@ class _Walker:
             raise ShapeError(f"{self.where(node)}: a constant of {v.shape[0]} entries acts on "
                              f"{self.width} features")
         vals = _frac(_float_array(v, f"{self.where(node)}: constant"))
-        one = np.array([Fraction(1)] * v.shape[0], dtype=object)
-        zero = np.array([Fraction(0)] * v.shape[0], dtype=object)
+        one = np.array([_q(1)] * v.shape[0], dtype=object)
+        zero = np.array([_q(0)] * v.shape[0], dtype=object)
         if op == "Add":
             aff = _Affine(a=one, b=vals, where=where)
         elif op == "Sub":
@@ -582,7 +582,7 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
             alpha = _attr(node, "alpha", 1.0)
             beta = _attr(node, "beta", 1.0)
             if alpha != 1.0:
-                Wm = _frac(Wm) * Fraction(float(alpha))
+                Wm = _frac(Wm) * _q(float(alpha))
             n_out = Wm.shape[0]
             if len(ins) > 2 and ins[2]:
                 C = _float_array(const(ins[2], node), f"{W.where(node)}: C")
@@ -592,7 +592,7 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
                     C = C.reshape(-1)
                 else:
                     W.fail(node, f"the bias C has shape {C.shape}; expected ({n_out},)")
-                bvec = C if beta == 1.0 else _frac(C) * Fraction(float(beta))
+                bvec = C if beta == 1.0 else _frac(C) * _q(float(beta))
             else:
                 bvec = np.zeros(n_out)
             out = W.affine(d0, Wm, bvec, node)

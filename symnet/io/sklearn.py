@@ -5,8 +5,8 @@ alone or as the last step of a ``Pipeline`` whose earlier steps are
 ``StandardScaler`` / ``MinMaxScaler`` -- from its fitted attributes
 (``coefs_``, ``intercepts_``, ``activation``, ``out_activation_``; the
 scalers' ``mean_``, ``scale_``, ``min_``).  The scalers are folded into the
-first layer exactly: in :class:`fractions.Fraction` arithmetic on the binary
-values of the float64 attributes, rounded once to float64 unless
+first layer exactly: in rational arithmetic on the binary values of the
+float64 attributes, rounded once to float64 unless
 ``exact=True``.
 
 The output activation is the one scikit-learn applies: the identity for a
