@@ -1,6 +1,6 @@
 """Write the example notebooks and execute them in place (their outputs are committed).
 
-    python notebooks/build_notebooks.py            # all three
+    python notebooks/build_notebooks.py            # all of them
     python notebooks/build_notebooks.py 02         # one
 
 The test suite (tests/test_notebooks.py) executes the committed notebooks
@@ -524,11 +524,135 @@ print("symnet.expand agrees with plain sympy on 20 networks")
 ]
 
 
+IMPORTERS = [
+    md("""
+# Models from scikit-learn and ONNX
+
+`symnet.from_sklearn` reads a fitted `MLPRegressor` / `MLPClassifier` (and a `Pipeline` of
+scalers in front of it); `symnet.from_onnx` reads an ONNX graph with the `onnx` package, without
+executing it. Both give an ordinary `symnet.Network`: float64 weights by default, exact
+rationals with `exact=True`. (`symnet.from_keras` reads `.keras` files the same way.)
+"""),
+    code("""
+import warnings
+import numpy as np
+import symnet
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+rng = np.random.RandomState(0)
+X = rng.normal(size=(400, 2)) * [1.0, 3.0] + [0.0, 5.0]     # features on different scales
+y = (X[:, 0] + (X[:, 1] - 5) / 3 > 0).astype(int)
+pipe = make_pipeline(StandardScaler(),
+                     MLPClassifier(hidden_layer_sizes=(4,), activation="tanh", max_iter=300,
+                                   random_state=0))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")                       # the solver may not fully converge
+    pipe.fit(X, y)
+net = symnet.from_sklearn(pipe)      # the scaler is folded into the first layer, exactly
+print(repr(net))
+T = rng.normal(size=(1000, 2)) * [1.0, 3.0] + [0.0, 5.0]
+print("max |net(X) - predict_proba(X)[:, 1]| =",
+      np.abs(net(T)[:, 0] - pipe.predict_proba(T)[:, 1]).max())
+"""),
+    md("""
+A binary classifier's network ends with the sigmoid: its output is the probability of
+`classes_[1]`. Its polynomial around the centre of the data (Taylor mode, exact at the point):
+"""),
+    code("""
+p = symnet.expand(net, 2, mode="taylor", at=[0.0, 5.0])
+print(p)
+"""),
+    md("""
+symnet has no softmax activation: a multi-class classifier becomes the network of its *logits*
+(one output per class), and the network records it. The probabilities are `softmax(net(X))`.
+"""),
+    code("""
+y3 = np.digitize(X[:, 0], [-0.5, 0.5])                     # three classes
+clf = MLPClassifier(hidden_layer_sizes=(5,), activation="tanh", max_iter=300, random_state=0)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    clf.fit(X, y3)
+logits = symnet.from_sklearn(clf)
+print(logits.graph.graph["output_activation"], logits.graph.graph["classes"])
+Z = logits(T)
+P = np.exp(Z - Z.max(axis=1, keepdims=True))
+P /= P.sum(axis=1, keepdims=True)
+print("max |softmax(net(X)) - predict_proba(X)| =", np.abs(P - clf.predict_proba(T)).max())
+"""),
+    md("""
+## An ONNX graph
+
+Here built with `onnx.helper` (an export from PyTorch, Keras or scikit-learn converters reads the
+same way): a normalisation `(x - mean) / std`, a `Gemm`, the erf form of GELU as exporters write
+it, and a last `Gemm`. The normalisation is folded into the first layer and the GELU subgraph is
+recognised as symnet's `gelu`.
+"""),
+    code("""
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+def const(name, value):
+    return numpy_helper.from_array(np.asarray(value, dtype=np.float32), name)
+
+w = np.random.RandomState(1)
+inits = [const("mean", [0.0, 5.0]), const("std", [1.0, 3.0]),
+         const("W1", w.normal(size=(3, 2)) / 2), const("b1", w.normal(size=3) / 4),
+         const("W2", w.normal(size=(1, 3))), const("b2", [0.1]),
+         const("sqrt2", 1.4142135), const("one", 1.0), const("half", 0.5)]
+nodes = [helper.make_node("Sub", ["x", "mean"], ["c"]),
+         helper.make_node("Div", ["c", "std"], ["n"]),
+         helper.make_node("Gemm", ["n", "W1", "b1"], ["z"], transB=1),
+         helper.make_node("Div", ["z", "sqrt2"], ["zs"]),
+         helper.make_node("Erf", ["zs"], ["e"]),
+         helper.make_node("Add", ["e", "one"], ["e1"]),
+         helper.make_node("Mul", ["z", "e1"], ["ze"]),
+         helper.make_node("Mul", ["ze", "half"], ["h"]),
+         helper.make_node("Gemm", ["h", "W2", "b2"], ["y"], transB=1)]
+graph = helper.make_graph(nodes, "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                                        ["N", 2])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 1])],
+                          inits)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+onnx_net = symnet.from_onnx(model)
+print(repr(onnx_net))
+from onnx.reference import ReferenceEvaluator            # onnx's own (float32) evaluator
+ref = ReferenceEvaluator(model).run(None, {"x": T.astype(np.float32)})[0]
+print("max |net(X) - onnx reference| =", np.abs(onnx_net(T) - ref).max())
+"""),
+    md("""
+`exact=True` keeps every float32 weight's exact binary value and folds the normalisation in
+exact arithmetic, so the polynomial has exact rational coefficients (and `1/sqrt(2*pi)` from
+the GELU):
+"""),
+    code("""
+exact_net = symnet.from_onnx(model, exact=True)
+q = symnet.expand(exact_net, 2)
+print("domain:", q.domain, "| terms:", q.nterms)
+print(symnet.coefficient_table(q, top=3, digits=4))
+"""),
+    md("""
+The command line reads `.onnx` and `.keras` files too (pickled scikit-learn models only with
+`--trust-pickle`: unpickling can run code):
+"""),
+    code("""
+import os, tempfile
+from symnet.cli import main
+
+path = os.path.join(tempfile.mkdtemp(), "mlp.onnx")
+onnx.save_model(model, path)
+main(["expand", path, "--order", "2", "-f", "csv", "--quiet"])
+"""),
+]
+
+
 NOTEBOOKS = {
     "01_quickstart.ipynb": QUICKSTART,
     "02_torch_model.ipynb": TORCH,
     "03_pde_constraints.ipynb": PDE,
     "04_property_testing.ipynb": PROPERTY,
+    "08_importers.ipynb": IMPORTERS,
 }
 
 
@@ -545,6 +669,10 @@ def build(name, cells, execute=True):
         client.km = client.create_kernel_manager()
         spec = client.km.kernel_spec
         spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        # the kernel imports symnet from this checkout, whatever is installed
+        root = os.path.dirname(HERE)
+        spec.env = {"PYTHONPATH": os.pathsep.join(
+            p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
         client.execute()
         print(f"{name}: executed in {time.time() - t0:.1f} s")
     nbformat.write(nb, os.path.join(HERE, name))

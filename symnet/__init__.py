@@ -43,13 +43,14 @@ _LAZY = {
     # formats and importers
     "from_nn2poly": "io", "save_network": "io", "load_network": "io",
     "save_polynomial": "io", "load_polynomial": "io", "export_polynomial": "io",
-    "nn2poly_label": "io", "from_torch": "torchio", "load_torch": "torchio",
+    "nn2poly_label": "io", "from_torch": "io", "load_torch": "io", "from_sklearn": "io",
+    "from_onnx": "io", "from_keras": "io",
     # printing
     "latex": "printing", "coefficient_table": "printing", "latex_document": "printing",
     "plot_coefficients": "printing", "plot_diagonal": "printing", "plot_error_vs_order": "printing",
 }
 _SUBMODULES = {"activations", "bounds", "cli", "engines", "errors", "io", "monomials",
-               "network", "pde", "polynomial", "printing", "strategies", "testing", "torchio"}
+               "network", "pde", "polynomial", "printing", "strategies", "testing"}
 
 __all__ = list(_errors_all) + ["expand", "estimate_work", "local_polynomials"] + list(_LAZY)
 

@@ -168,8 +168,16 @@ def cmd_demo(args, out):
 # ---------------------------------------------------------------------------
 
 def _read_model(args):
-    """Load MODEL, detecting its kind; returns (network, description)."""
+    """Load MODEL, detecting its kind; returns (network, description).
+
+    A symnet network file, an NN2Poly weight file (JSON), a torch state file,
+    an ONNX model (``.onnx``), a Keras 3 ``.keras`` file, or -- only with
+    ``--trust-pickle`` -- a pickled (or joblib) scikit-learn model.  Warnings
+    raised while reading are shown as one line each, without file paths.
+    """
     import json
+    import warnings
+    import zipfile
 
     import symnet
     from symnet.errors import FormatError
@@ -181,21 +189,80 @@ def _read_model(args):
         raise IsADirectoryError(f"{path}: is a directory, expected a model file")
     with open(path, "rb") as f:
         head = f.read(8)
-    if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80":   # torch.save: zip or pickle
-        if args.activations is None:
-            raise symnet.SymnetError(
-                f"{path} is a torch state file, which holds no activations; pass "
-                "--activations (one per Linear layer, e.g. --activations tanh,identity, or one "
-                "name for the hidden layers)")
-        net = symnet.load_torch(path, activations=args.activations, exact=args.exact,
-                                rationalize=args.rationalize)
-        return net, "torch state file"
+    suffix = os.path.splitext(path)[1].lower()
+    exact, rationalize = args.exact, args.rationalize
+
+    def sklearn_pickle():
+        """Does the pickle name scikit-learn classes?  Read opcode by opcode, never run."""
+        import pickletools
+
+        try:
+            with open(path, "rb") as f:
+                for op, arg, _ in pickletools.genops(f):
+                    if isinstance(arg, str) and arg.startswith(("sklearn", "joblib")):
+                        return True
+        except Exception:  # noqa: BLE001 - not a pickle we can read: not ours to judge
+            return False
+        return False
+
+    def load():
+        if suffix == ".onnx":
+            return symnet.from_onnx(path, exact=exact), "ONNX model"
+        keras = suffix == ".keras"
+        if not keras and head.startswith(b"PK\x03\x04"):       # a zip: Keras or torch?
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    keras = "config.json" in zf.namelist()
+            except (zipfile.BadZipFile, OSError, EOFError):
+                pass
+        if keras:
+            return symnet.from_keras(path, exact=exact), "Keras model"
+        pickled = head[:1] == b"\x80" or suffix in (".pkl", ".pickle", ".joblib")
+        if pickled and (suffix in (".pkl", ".pickle", ".joblib") or sklearn_pickle()):
+            if not getattr(args, "trust_pickle", False):
+                raise symnet.SymnetError(
+                    f"{path} is a pickle (a scikit-learn model?); unpickling runs code stored "
+                    "in the file, so symnet reads pickles only with --trust-pickle (pass it "
+                    "only for files you trust)")
+            if suffix == ".joblib" or not head.startswith(b"\x80"):
+                import joblib
+                model = joblib.load(path)
+            else:
+                import pickle
+                with open(path, "rb") as f:
+                    model = pickle.load(f)
+            return symnet.from_sklearn(model, exact=exact), "scikit-learn model"
+        if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80":   # torch.save: zip or pickle
+            if args.activations is None:
+                raise symnet.SymnetError(
+                    f"{path} is a torch state file, which holds no activations; pass "
+                    "--activations (one per Linear layer, e.g. --activations tanh,identity, or "
+                    "one name for the hidden layers)")
+            net = symnet.load_torch(path, activations=args.activations, exact=exact,
+                                    rationalize=rationalize)
+            return net, "torch state file"
+        return None, None
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+        net, kind = load()
+    for w in caught:   # the message only: warnings.showwarning would print the source path
+        msg = " ".join(str(w.message).split())
+        sys.stderr.write(f"symnet: warning: {w.category.__name__}: {msg[:300]}\n")
+    if net is not None:
+        if kind != "torch state file" and rationalize is not None:
+            net = _convert_floats(net, False, rationalize)
+        if net.graph.graph.get("output_activation") == "softmax":
+            kind += " (outputs are the logits: the model applies softmax)"
+        return net, kind
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise FormatError(f"{path}: not a symnet network file, an NN2Poly weight file (JSON) or "
-                          "a torch state file") from None
+        raise FormatError(f"{path}: not a symnet network file, an NN2Poly weight file (JSON), "
+                          "a torch state file, an ONNX (.onnx) or Keras (.keras) model") from None
     if isinstance(doc, dict) and doc.get("format") == "symnet-network":
         net = symnet.load_network(path)
         kind = "symnet network file"
@@ -214,7 +281,7 @@ def _convert_floats(net, exact, rationalize):
     import networkx as nx
 
     from symnet import Network
-    from symnet.torchio import _converter
+    from symnet.io._common import _converter
 
     conv = _converter(exact, rationalize)
     G = nx.DiGraph(net.graph)
@@ -228,7 +295,7 @@ def _convert_floats(net, exact, rationalize):
 
 
 def _parse_point(text, n, what="--at"):
-    from symnet.io import _parse_expr
+    from symnet._validate import parse_expr as _parse_expr
 
     parts = [s for s in text.replace(";", ",").split(",") if s.strip()]
     if len(parts) == 1 and n > 1:
@@ -304,7 +371,10 @@ def cmd_expand(args, out):
 
 def _names(text):
     import sympy
-    from symnet.io import _symbol_from_name
+    from symnet._validate import as_name
+
+    def _symbol_from_name(s, where):
+        return sympy.Symbol(as_name(s, where))
 
     parts = [s.strip() for s in text.replace(" ", ",").split(",") if s.strip()]
     return tuple(_symbol_from_name(s, "--vars") for s in parts) if parts else tuple(
@@ -315,7 +385,7 @@ def cmd_pde(args, out):
     import sympy
 
     import symnet
-    from symnet.io import _parse_expr
+    from symnet._validate import parse_expr as _parse_expr
 
     expr = _parse_expr(args.expr, "EXPR") if args.expr is not None else None
     variables = _names(args.vars) if args.vars else None
@@ -456,9 +526,10 @@ def build_parser():
 
     e = sub.add_parser(
         "expand", parents=[common], help="the polynomial of a saved model",
-        description="Expand MODEL (a symnet network JSON, an NN2Poly weight JSON or a torch "
-                    "state file) into its polynomial. The polynomial goes to stdout (or --out); "
-                    "a one-line summary goes to stderr.")
+        description="Expand MODEL (a symnet network JSON, an NN2Poly weight JSON, a torch "
+                    "state file, an ONNX model (.onnx), a Keras model (.keras), or with "
+                    "--trust-pickle a pickled scikit-learn model) into its polynomial. The "
+                    "polynomial goes to stdout (or --out); a one-line summary goes to stderr.")
     e.add_argument("model", metavar="MODEL", help="model file")
     e.add_argument("--order", "-q", type=_order, default=3, help="total degree (default 3)")
     e.add_argument("--mode", choices=["series", "taylor"], default="series",
@@ -483,6 +554,9 @@ def build_parser():
                       help="convert float weights to their exact binary values")
     conv.add_argument("--rationalize", type=_positive_int, metavar="K",
                       help="round float weights to the nearest k/K (e.g. 64)")
+    e.add_argument("--trust-pickle", action="store_true",
+                   help="read a pickled (or joblib) scikit-learn model: unpickling runs code "
+                        "stored in the file, so only for files you trust")
     e.add_argument("--top", type=_positive_int, default=20,
                    help="rows of the coefficient table (default 20)")
     e.add_argument("--digits", type=_positive_int, help="LaTeX: significant digits of floats")

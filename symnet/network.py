@@ -283,9 +283,14 @@ class Network:
         G.graph["outputs"] = list(outputs)
         G.graph["inputs"] = list(input_nodes)
         stages = _compile(G, input_nodes, neurons)
-        self._setup(tuple(input_nodes), syms, stages, outputs, nx.freeze(G))
+        meta = {k: v for k, v in G.graph.items() if k not in ("inputs", "outputs")}
+        self._setup(tuple(input_nodes), syms, stages, outputs, nx.freeze(G), meta)
 
-    def _setup(self, input_nodes, syms, stages, outputs, graph=None):
+    def _setup(self, input_nodes, syms, stages, outputs, graph=None, metadata=None):
+        self._meta = dict(metadata or {})
+        for key in ("inputs", "outputs"):
+            if key in self._meta:
+                raise ShapeError(f"metadata: {key!r} is reserved")
         self._input_nodes = input_nodes
         self._inputs = syms
         self._stages = tuple(stages)
@@ -309,8 +314,41 @@ class Network:
         return self
 
     @classmethod
-    def _from_stages(cls, input_nodes, syms, stages, outputs):
-        return cls.__new__(cls)._setup(tuple(input_nodes), tuple(syms), stages, outputs)
+    def _from_stages(cls, input_nodes, syms, stages, outputs, metadata=None):
+        return cls.__new__(cls)._setup(tuple(input_nodes), tuple(syms), stages, outputs,
+                                       metadata=metadata)
+
+    @property
+    def metadata(self):
+        """Graph-level facts about the network (a copy), e.g. ``{"output_activation": "softmax"}``.
+
+        Importers record what the network does not compute itself (the
+        softmax of a classifier's logits, its class labels); they are kept
+        by :meth:`subs`, saved with the network, and appear as attributes of
+        ``net.graph.graph``.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[1]]]).with_metadata(output_activation="softmax").metadata
+        {'output_activation': 'softmax'}
+        """
+        return dict(self._meta)
+
+    def with_metadata(self, **metadata):
+        """The same network (sharing its layers) with metadata added or replaced.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> net = Network.dense([[[1]]]).with_metadata(classes=[0, 1])
+        >>> net.graph.graph["classes"]
+        [0, 1]
+        """
+        meta = dict(self._meta)
+        meta.update(metadata)
+        return type(self)._from_stages(self._input_nodes, self._inputs, self._stages,
+                                       self._outputs, meta)
 
     # -- constructors ------------------------------------------------------
     @classmethod
@@ -503,6 +541,7 @@ class Network:
                                  for j, (src, w) in enumerate(zip(st.sources, row))
                                  if st.has_edge(i, j))
             nodes.extend(st.nodes)
+        G.graph.update(self._meta)
         G.graph["outputs"] = list(self._outputs)
         G.graph["inputs"] = list(self._input_nodes)
         return nx.freeze(G)
@@ -619,7 +658,7 @@ class Network:
         [('identity', ((1, 2),), (3,))]
         """
         if self._graph is not None and _extra_attributes(self._graph):
-            return None
+            return None  # node or edge attributes beyond symbol/bias/activation/weight
         if [s.name for s in self._inputs] != list(self._input_nodes):
             return None
         prev = tuple(range(self.n_inputs))
@@ -798,7 +837,8 @@ class Network:
                     enumerate(s.biases)]
             stages.append(Stage(s.layer, s.nodes, s.sources, s.activations, rows=rows,
                                 biases=bias, edges=s._edges))
-        return type(self)._from_stages(self._input_nodes, self._inputs, stages, self._outputs)
+        return type(self)._from_stages(self._input_nodes, self._inputs, stages, self._outputs,
+                                       self._meta)
 
     def subs(self, mapping):
         """A new network with symbols in the weights substituted.
@@ -897,8 +937,8 @@ class Network:
     def __eq__(self, other):
         if not isinstance(other, Network):
             return NotImplemented
-        if (self._inputs, self._input_nodes, self._outputs) != \
-                (other._inputs, other._input_nodes, other._outputs):
+        if (self._inputs, self._input_nodes, self._outputs, self._meta) != \
+                (other._inputs, other._input_nodes, other._outputs, other._meta):
             return False
         if len(self._stages) != len(other._stages):
             return False
@@ -920,8 +960,6 @@ class Network:
 
 
 def _extra_attributes(G):
-    if set(G.graph) - {"inputs", "outputs"}:
-        return True
     for n, d in G.nodes(data=True):
         if set(d) - {"symbol", "bias", "activation"}:
             return True

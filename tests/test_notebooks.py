@@ -10,8 +10,8 @@ nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
-             "04_property_testing.ipynb"]
-NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"]}
+             "04_property_testing.ipynb", "08_importers.ipynb"]
+NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"], "08_importers.ipynb": ["sklearn", "onnx"]}
 
 
 def code_cells(nb):
@@ -42,6 +42,10 @@ def _execute(path, tmp_path):
     # run the kernel on this interpreter, whatever `python` is on PATH
     client.km.kernel_spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f",
                                   "{connection_file}"]
+    # the kernel imports symnet from this checkout (the one under test), whatever is installed
+    root = os.path.dirname(NB_DIR)
+    client.km.kernel_spec.env = {"PYTHONPATH": os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
     client.execute()
     return nb
 
@@ -62,6 +66,9 @@ def test_notebook_runs(name, tmp_path):
         pngs = [o for o in outs if "image/png" in o.get("data", {})]
         assert len(pngs) == 3
         assert '"label","degree","coef_out1"' in text          # the command line ran
+    elif name.startswith("08"):
+        assert "softmax [0, 1, 2]" in text and "-> 3 gelu ->" in text
+        assert "domain: QQ" in text and '"label","degree","coef_out1"' in text
     elif name.startswith("03"):
         assert "violated" in text and "directions: (1, -2/3), (1, 4)" in text
     else:

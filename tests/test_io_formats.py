@@ -1,4 +1,4 @@
-"""Tests for symnet.io: NN2Poly import, the network file format, polynomial export."""
+"""Tests for symnet.io.formats and symnet.io.nn2poly: NN2Poly import, the network file format, polynomial export."""
 
 import io
 import json
@@ -15,7 +15,7 @@ import symnet
 from symnet import (FormatError, Network, NotSupportedError, Polynomial, expand,
                     export_polynomial, from_nn2poly, load_network, load_polynomial,
                     nn2poly_label, save_network, save_polynomial)
-from symnet.io import _parse_expr
+from symnet._validate import parse_expr as _parse_expr
 
 REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "nn2poly")  # NN2Poly fixture
 HAVE_REF = os.path.isdir(REF)
@@ -392,3 +392,31 @@ def test_save_polynomial_format_from_suffix(tmp_path):
     assert (tmp_path / "p.txt").read_text().strip() == str(p)
     with pytest.raises(symnet.SymnetError, match="suffix"):
         save_polynomial(p, tmp_path / "p.dat")
+
+
+# ---------------------------------------------------------------------------
+# dense layers and graph-level metadata
+# ---------------------------------------------------------------------------
+
+def test_dense_layers_is_public_and_ignores_graph_metadata():
+    def dense_layers(net):
+        return net.dense_layers()
+
+    net = Network.dense([[[1, R(1, 2)], [0, 2]], [[3, -1]]], [[0, 1], [R(1, 4)]],
+                        activations=["sigmoid", "identity"])
+    layers = dense_layers(net)
+    assert layers == [("sigmoid", ((1, R(1, 2)), (0, 2)), (0, 1)),
+                      ("identity", ((3, -1),), (R(1, 4),))]
+    tagged = net.with_metadata(output_activation="softmax")
+    assert dense_layers(tagged) == layers
+    back, text = roundtrip(tagged)
+    doc = json.loads(text)
+    assert doc["kind"] == "dense" and doc["attributes"] == {"output_activation": "softmax"}
+    assert back == tagged and back.graph.graph["output_activation"] == "softmax"
+    assert roundtrip(net)[0] == net and "attributes" not in json.loads(roundtrip(net)[1])
+    bad = dict(doc, attributes={"outputs": [1]})
+    with pytest.raises(FormatError, match=r"\$\.attributes: reserved key 'outputs'"):
+        load_network(io.StringIO(json.dumps(bad)))
+    skip = nx.DiGraph(net.graph)
+    skip.add_edge("x1", (2, 1), weight=1)
+    assert dense_layers(Network.from_graph(skip)) is None

@@ -30,61 +30,16 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from fractions import Fraction
 
-import sympy
 from sympy import S
 
-from .errors import FormatError, NotSupportedError, ShapeError, SymnetError, WeightError
+from ..errors import FormatError, NotSupportedError, ShapeError, SymnetError, WeightError
+from ._activations import _activation, _exact_decimal, _fmt
+from ._common import _converter
 
 __all__ = ["from_torch", "load_torch"]
-
-
-# ---------------------------------------------------------------------------
-# parametric activations: leaky_relu[a], softplus[beta], hardtanh[lo,hi]
-# ---------------------------------------------------------------------------
-
-_PARAM = re.compile(r"^(leaky_relu|softplus|hardtanh)\[([^\]]+)\]$")
-
-
-def _exact_decimal(v, what):
-    """The number the user wrote: a float's shortest decimal, made exact."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise NotSupportedError(f"{what}: expected a real number, got {v!r}")
-    if isinstance(v, numbers.Integral):
-        return Fraction(int(v))
-    if isinstance(v, Fraction):
-        return v
-    v = float(v)
-    if not math.isfinite(v):
-        raise NotSupportedError(f"{what}: expected a finite number, got {v!r}")
-    return Fraction(repr(v))
-
-
-def _fmt(q):
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
-def _rat(q):
-    return sympy.Rational(q.numerator, q.denominator)
-
-
-def _ensure_parametric(name):
-    """The parametric activation ``name`` (``leaky_relu[1/5]``), or None."""
-    from .activations import get_activation
-    from .errors import UnknownActivationError
-
-    try:
-        return get_activation(name)
-    except UnknownActivationError:
-        return None
-
-
-def _np():
-    import numpy
-    return numpy
 
 
 # ---------------------------------------------------------------------------
@@ -97,6 +52,11 @@ def _activation_of(kind, where, **kw):
         return kind
     if kind == "gelu":
         approx = kw.get("approximate", "none")
+        if approx == "tanh":
+            try:
+                return _activation("gelu_tanh").name
+            except NotSupportedError:
+                pass
         if approx != "none":
             raise NotSupportedError(
                 f"{where}: GELU(approximate={approx!r}) is not supported: symnet's gelu is the "
@@ -106,18 +66,17 @@ def _activation_of(kind, where, **kw):
         a = _exact_decimal(kw.get("negative_slope", 0.01), f"{where}: negative_slope")
         if a == Fraction(1, 100):
             return "leaky_relu"
-        return _ensure_parametric(f"leaky_relu[{_fmt(a)}]").name
+        return _activation(f"leaky_relu[{_fmt(a)}]").name
     if kind == "hardtanh":
         lo = _exact_decimal(kw.get("min_val", -1.0), f"{where}: min_val")
         hi = _exact_decimal(kw.get("max_val", 1.0), f"{where}: max_val")
         if (lo, hi) == (-1, 1):
             return "hardtanh"
-        act = _ensure_parametric(f"hardtanh[{_fmt(lo)},{_fmt(hi)}]")
-        if act is None:
+        if not lo < hi:
             raise NotSupportedError(f"{where}: Hardtanh needs min_val < max_val, got {lo}, {hi}")
-        return act.name
+        return _activation(f"hardtanh[{_fmt(lo)},{_fmt(hi)}]").name
     if kind == "relu6":
-        return _ensure_parametric("hardtanh[0,6]").name
+        return _activation("hardtanh[0,6]").name
     if kind == "softplus":
         beta = _exact_decimal(kw.get("beta", 1.0), f"{where}: beta")
         threshold = kw.get("threshold", 20.0)
@@ -129,7 +88,7 @@ def _activation_of(kind, where, **kw):
                 f"beta*x > {threshold}, which changes the function by up to "
                 f"{math.exp(-threshold) / float(beta):.1e}; symnet reads Softplus as the exact "
                 "log(1 + exp(beta x))/beta only for threshold >= 20 (the default)")
-        return "softplus" if beta == 1 else _ensure_parametric(f"softplus[{_fmt(beta)}]").name
+        return "softplus" if beta == 1 else _activation(f"softplus[{_fmt(beta)}]").name
     raise NotSupportedError(f"{where}: unsupported activation {kind!r}")  # pragma: no cover
 
 
@@ -261,21 +220,6 @@ def _traced_ops(module):
 # numbers
 # ---------------------------------------------------------------------------
 
-def _converter(exact, rationalize):
-    if exact and rationalize is not None:
-        raise SymnetError("pass either exact=True or rationalize=k, not both")
-    if rationalize is not None:
-        if isinstance(rationalize, bool) or not isinstance(rationalize, numbers.Integral) \
-                or rationalize < 1:
-            raise SymnetError(f"rationalize must be a positive integer (the denominator, e.g. "
-                              f"64), got {rationalize!r}")
-        k = int(rationalize)
-        return lambda w: sympy.Rational(round(Fraction(w) * k), k)
-    if exact:
-        return lambda w: sympy.Rational(Fraction(w))
-    return lambda w: w
-
-
 def _tensor_rows(t, where, conv):
     import torch
 
@@ -328,7 +272,7 @@ def _layers_from_ops(ops, conv, inputs):
             layers.append([eye, [S.Zero] * width, obj, True])
     if not layers:
         raise NotSupportedError("the model has no Linear layer, so its input size is unknown")
-    from .network import Network
+    from ..network import Network
 
     return Network.dense([l[0] for l in layers], [l[1] for l in layers],
                          activations=[l[2] for l in layers], inputs=inputs)
@@ -452,17 +396,8 @@ def _from_state_dict(sd, activations, conv, inputs, src):
     if isinstance(activations, str):
         parts = [a.strip() for a in activations.split(",") if a.strip()]
         activations = parts if len(parts) > 1 else parts[0] if parts else activations
-    from .activations import get_activation
-    from .errors import UnknownActivationError
-
     def name(a):
-        try:
-            return get_activation(a).name
-        except UnknownActivationError:
-            act = _ensure_parametric(a)
-            if act is None:
-                raise
-            return act.name
+        return _activation(a).name
     if isinstance(activations, str):
         acts = [name(activations)] * (len(layers) - 1) + ["identity"]
     else:
@@ -481,7 +416,7 @@ def _from_state_dict(sd, activations, conv, inputs, src):
         bs.append(_tensor_rows(b, f"{prefix}.bias", conv) if b is not None
                   else [S.Zero] * W.shape[0])
         width = W.shape[0]
-    from .network import Network
+    from ..network import Network
 
     return Network.dense(Ws, bs, activations=acts, inputs=inputs)
 
@@ -529,7 +464,8 @@ def load_torch(path, *, activations, exact=False, rationalize=None, inputs=None)
     except FileNotFoundError:
         raise
     except Exception as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip()   # torch colours its messages
+        msg = " ".join(text.splitlines()[0].split()) if text else type(e).__name__
         raise FormatError(f"{src}: not a torch state file readable with weights_only=True "
                           f"({msg[:200]})") from None
     return _from_state_dict(obj, activations, _converter(exact, rationalize), inputs, src)

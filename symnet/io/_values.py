@@ -1,0 +1,275 @@
+"""Shared helpers of the text formats: numbers and expressions as JSON values, files.
+
+Nothing is ever unpickled or evaluated from a file: numbers are parsed with
+:class:`fractions.Fraction` and ``float``, names with :class:`sympy.Symbol`,
+and the few expressions a file may hold with :func:`symnet._validate.parse_expr`.
+
+Examples
+--------
+>>> from symnet.io._values import _decode_value, _encode_value
+>>> _decode_value("3/8", "x"), _encode_value(_decode_value("3/8", "x"), "x")
+(3/8, '3/8')
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import re
+from fractions import Fraction
+
+import sympy
+from sympy.printing.str import StrPrinter
+
+from .._validate import FUNCTIONS, MAX_DEC_DIGITS, parse_expr
+from ..errors import FormatError, NotSupportedError, UnknownActivationError
+
+
+# ---------------------------------------------------------------------------
+# printing numbers so that they read back
+# ---------------------------------------------------------------------------
+
+class _Printer(StrPrinter):
+    """sympy's str printer, with floats and huge integers written to round-trip."""
+
+    def _print_Float(self, e):
+        if e._prec == 53:
+            return repr(float(e))
+        return super()._print_Float(e)
+
+    def _print_Integer(self, e):
+        return _int_str(int(e.p))
+
+    def _print_Rational(self, e):
+        return f"{_int_str(int(e.p))}/{_int_str(int(e.q))}"
+
+
+def _int_str(n):
+    if n.bit_length() > 3.3 * MAX_DEC_DIGITS:
+        return ("-" if n < 0 else "") + hex(abs(n))
+    return str(n)
+
+
+# ---------------------------------------------------------------------------
+# numbers and expressions <-> JSON values
+# ---------------------------------------------------------------------------
+
+def _encode_value(v, where):
+    """A weight, bias or coefficient as a JSON value."""
+    if isinstance(v, bool):
+        raise FormatError(f"{where}: cannot store the bool {v!r}")
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise FormatError(f"{where}: cannot store the non-finite float {v!r}")
+        return v
+    if isinstance(v, numbers.Integral):
+        v = sympy.Integer(int(v))
+    if isinstance(v, Fraction):
+        v = sympy.Rational(v.numerator, v.denominator)
+    if not isinstance(v, sympy.Basic):
+        raise FormatError(f"{where}: cannot store {type(v).__name__} {v!r}")
+    if v.is_Integer and abs(int(v)) < 2**53:
+        return int(v)
+    if v.is_Float and v._prec == 53:
+        return float(v)
+    text = _Printer().doprint(v)
+    try:
+        back = parse_expr(text, where)
+    except FormatError:
+        back = None
+    if back != v:
+        raise NotSupportedError(
+            f"{where}: cannot store {v} exactly in the JSON format (it holds integers, "
+            "rationals, floats, symbols and expressions built from them with + - * / **, "
+            f"pi, E and the functions {', '.join(sorted(FUNCTIONS))})")
+    return text
+
+
+def _decode_value(v, where, *, float_strings=True):
+    """A JSON value as a weight: int -> Integer, float -> float, str -> parsed."""
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        got = "null" if v is None else (json.dumps(v)[:60] if not isinstance(v, bool)
+                                         else str(v).lower())
+        raise FormatError(f"{where}: expected a number or a string such as \"3/8\", got {got}")
+    if isinstance(v, int):
+        return sympy.Integer(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise FormatError(f"{where}: expected a finite number, got {v!r}")
+        return v
+    if isinstance(v, str):
+        s = v.strip()
+        if re.fullmatch(r"[+-]?\d+(/\d+)?", s):
+            if len(s) > MAX_DEC_DIGITS:
+                raise FormatError(f"{where}: number with {len(s)} digits; write long integers "
+                                  "in hexadecimal (0x...)")
+            if "/" in s and int(s.split("/")[1]) == 0:
+                raise FormatError(f"{where}: cannot read {v!r}: division by zero")
+            f = Fraction(s)
+            return sympy.Rational(f.numerator, f.denominator)
+        e = parse_expr(s, where)
+        if e.is_Float and float_strings:
+            return float(e)
+        if e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise FormatError(f"{where}: expected a finite value, got {v!r}")
+        return e
+    raise FormatError(f"{where}: expected a number or a string, got {type(v).__name__}")
+
+
+def _symbol_from_name(name, where):
+    from .._validate import as_name
+
+    if not isinstance(name, str) or not name:
+        raise FormatError(f"{where}: expected a symbol name (a non-empty string), got "
+                          f"{json.dumps(name)}")
+    return sympy.Symbol(as_name(name, where))
+
+
+def _encode_key(k, where):
+    """A graph node key as JSON: str and int as themselves, tuples as lists."""
+    if isinstance(k, bool):
+        raise NotSupportedError(f"{where}: node keys must be str, int or tuples of them, got {k!r}")
+    if isinstance(k, (str, int)):
+        return k
+    if isinstance(k, tuple):
+        return [_encode_key(x, where) for x in k]
+    raise NotSupportedError(f"{where}: node keys must be str, int or tuples of them, got "
+                            f"{type(k).__name__} {k!r}")
+
+
+def _decode_key(k, where):
+    if isinstance(k, bool) or k is None or isinstance(k, (float, dict)):
+        raise FormatError(f"{where}: a node id must be a string, an integer or a list of them, "
+                          f"got {json.dumps(k)}")
+    if isinstance(k, list):
+        return tuple(_decode_key(x, where) for x in k)
+    return k
+
+
+# ---------------------------------------------------------------------------
+# activations
+# ---------------------------------------------------------------------------
+
+def _activation_name(name, where):
+    from ._activations import _activation
+
+    if not isinstance(name, str):
+        raise FormatError(f"{where}: expected an activation name, got {json.dumps(name)}")
+    try:
+        return _activation(name).name
+    except (UnknownActivationError, NotSupportedError) as e:
+        raise FormatError(f"{where}: {e}") from None
+
+
+# ---------------------------------------------------------------------------
+# JSON documents
+# ---------------------------------------------------------------------------
+
+def _need(d, key, typ, path, src):
+    if key not in d:
+        raise FormatError(f"{src}: {path}: missing key {key!r}")
+    v = d[key]
+    if not isinstance(v, typ) or isinstance(v, bool) and typ is not bool:
+        want = {list: "a list", dict: "an object", str: "a string"}.get(typ, typ.__name__)
+        raise FormatError(f"{src}: {path}.{key}: expected {want}, got {_jtype(v)}")
+    return v
+
+
+def _jtype(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return f"the number {v!r}"
+    if isinstance(v, str):
+        return f"the string {v[:40]!r}"
+    if isinstance(v, list):
+        return "a list"
+    return "an object"
+
+
+# ---------------------------------------------------------------------------
+# files
+# ---------------------------------------------------------------------------
+
+def _source_name(path):
+    if isinstance(path, (str, os.PathLike)):
+        return os.fspath(path)
+    return getattr(path, "name", "<file>") if isinstance(getattr(path, "name", None), str) \
+        else "<file>"
+
+
+def _read_text(path):
+    if hasattr(path, "read"):
+        text = path.read()
+    else:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except UnicodeDecodeError:
+            raise FormatError(f"{os.fspath(path)}: not a text (UTF-8) file") from None
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FormatError(f"{_source_name(path)}: not a text (UTF-8) file") from None
+    return text
+
+
+class _Pairs(list):
+    """A JSON object whose keys repeat (an R list with repeated names)."""
+
+
+def _read_json(path, pairs=False):
+    src = _source_name(path)
+    text = _read_text(path)
+
+    def hook(items):
+        keys = [k for k, _ in items]
+        if pairs and len(set(keys)) != len(keys):  # R lists may repeat names
+            return _Pairs(items)
+        return dict(items)
+
+    def bad_constant(name):
+        raise FormatError(f"{src}: {name} is not valid JSON (numbers must be finite)")
+
+    try:
+        return json.loads(text, object_pairs_hook=hook, parse_constant=bad_constant)
+    except json.JSONDecodeError as e:
+        raise FormatError(f"{src}: not valid JSON: {e.msg} at line {e.lineno}, column "
+                          f"{e.colno}") from None
+    except ValueError as e:  # e.g. integers beyond Python's digit limit
+        raise FormatError(f"{src}: cannot read the JSON: {e}") from None
+
+
+def _dumps(obj, indent=0):
+    """JSON with one line per list of scalars (matrix rows, terms): readable and diffable."""
+    pad = " " * indent
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = [f"{pad} {json.dumps(k)}: {_dumps(v, indent + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, list):
+        if all(not isinstance(x, (list, dict)) for x in obj) or all(
+                isinstance(x, list) and all(not isinstance(y, (list, dict)) for y in x)
+                for x in obj) and len(obj) <= 1:
+            return json.dumps(obj, allow_nan=False)
+        items = [f"{pad} {_dumps(x, indent + 1)}" for x in obj]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(obj, allow_nan=False)
+
+
+def _write_text(path, text):
+    if hasattr(path, "write"):
+        path.write(text)
+        return
+    tmp = os.fspath(path) + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
