@@ -391,6 +391,8 @@ def as_weight(value, where="weight", *, strings=False):
     >>> as_weight(Fraction(3, 8)), as_weight(0.5), as_weight("w1", strings=True)
     (3/8, 0.5, w1)
     """
+    if isinstance(value, sympy.Rational):   # the common exact case, fast
+        return value
     value = _unwrap_numpy(value)
     if isinstance(value, bool):
         raise WeightError(f"{where}: expected a number or sympy expression, got the bool {value!r}")

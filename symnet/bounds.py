@@ -211,11 +211,25 @@ def _compile(expr, syms=()):
     from flint import arb, fmpq, fmpz
 
     idx = {s: i for i, s in enumerate(syms)}
+    named = {}
 
     def build(e):
         if e in idx:
             i = idx[e]
             return lambda env: env[i]
+        if type(e).__name__ == "NamedConstant":  # compile its value once, evaluate once
+            if e not in named:
+                f = build(e.value)
+                memo = {}
+
+                def g(env, f=f, memo=memo):
+                    import flint
+                    key = flint.ctx.prec
+                    if key not in memo:
+                        memo[key] = f(env)
+                    return memo[key]
+                named[e] = g
+            return named[e]
         if e.is_Integer:
             v = int(e)
             return lambda env: arb(fmpz(v))

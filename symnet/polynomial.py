@@ -663,17 +663,79 @@ class Polynomial:
             return sympy.Mul(c, *factors, evaluate=False) if c != 1 else m
         return sympy.Mul(c, m)
 
-    def _sympystr(self, printer):
+    #: above this many terms in all coefficients together, coefficients print in their
+    #: canonical (construction) order: sorting large sums dominates the printing time
+    large_print = 64
+
+    def _print_with(self, printer):
         e = self._printable(printer)
-        if isinstance(e, sympy.Add):
-            return printer._print_Add(e, order="none")
-        return printer._print(e)
+        settings = printer._settings
+        big = sum(len(c.args) if isinstance(c, sympy.Add) else 1
+                  for c in self._t().values()) > self.large_print
+        old = settings.get("order")
+        if big and old in (None, "lex"):
+            settings["order"] = "none"
+        try:
+            if isinstance(e, sympy.Add):
+                return printer._print_Add(e, order="none")
+            return printer._print(e)
+        finally:
+            if big:
+                settings["order"] = old
+
+    def _sympystr(self, printer):
+        return self._print_with(printer)
 
     def _latex(self, printer):
-        e = self._printable(printer)
-        if isinstance(e, sympy.Add):
-            return printer._print_Add(e, order="none")
-        return printer._print(e)
+        return self._print_with(printer)
+
+    def doit(self, **hints):
+        """The polynomial with named constants written out (see :mod:`symnet.constants`).
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> from symnet.constants import NamedConstant
+        >>> x = sympy.Symbol("x")
+        >>> Polynomial({(1,): NamedConstant("c", sympy.log(2))}, [x]).doit().coeff((1,))
+        log(2)
+        """
+        t = {e: (c.doit(**hints) if isinstance(c, sympy.Basic) else c)
+             for e, c in self._t().items()}
+        out = Polynomial._from_terms(self._vars, self._order, t, center=self._center)
+        out._meta = self._meta
+        return out
+
+    def constants(self):
+        """The named constants in the coefficients: ``{name: value}``.
+
+        Exact Taylor polynomials through two or more nonlinear layers name
+        each neuron's pre-activation value (``z2_1``) and Taylor coefficients
+        (``d2_1_3``, the third of neuron (2, 1)); :meth:`doit` writes them out.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Network, expand
+        >>> net = Network.dense([[[1]], [[1]]], biases=[[1], [0]], activations=["tanh", "tanh"])
+        >>> p = expand(net, 1, mode="taylor")
+        >>> print(p)
+        d2_1_0 + d1_1_1*d2_1_1*x1 + O(|x1|**2)
+        >>> p.constants()["d2_1_1"], p.constants()["z2_1"], p.constants()["d1_1_0"]
+        (1 - tanh(z2_1)**2, d1_1_0, tanh(1))
+        >>> print(p.doit())
+        tanh(tanh(1)) + x1*(1 - tanh(1)**2)*(1 - tanh(tanh(1))**2) + O(|x1|**2)
+        """
+        from .constants import NamedConstant
+
+        out, todo = {}, [c for c in self._t().values() if isinstance(c, sympy.Basic)]
+        while todo:
+            for a in todo.pop().atoms(NamedConstant):
+                if a.name not in out:
+                    out[a.name] = a.value
+                    todo.append(a.value)
+        return out
 
     def _repr_latex_(self):
         return "$\\displaystyle " + sympy.latex(self) + "$"

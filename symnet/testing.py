@@ -125,6 +125,7 @@ def _exact_equal(a, b):
         return True
     if d.is_Rational:
         return False
+    d = d.doit()  # named constants (compact Taylor coefficients) written out
     if d.is_number:  # a quick look first: most differences are plainly nonzero
         val = d.evalf(15)
         if val.is_Number and abs(val) > sympy.Float(10) ** -6:

@@ -247,6 +247,46 @@ class ExactAlgebra:
         return _nonzero(D)
 
 
+def _node_label(node):
+    if isinstance(node, tuple) and len(node) == 2 and all(isinstance(k, int) for k in node):
+        return f"{node[0]}_{node[1]}", f"{node[0]}", f"{node[1]}"
+    return f"{node}", None, None
+
+
+def _named_coefficient(ring, d, node, k, names):
+    """A generator standing for the Taylor coefficient D_k of a neuron (when not rational)."""
+    from ..constants import NamedConstant
+
+    if not _nonzero(d) or _is_const(d):
+        return d
+    value = ring.to_sympy(d)
+    if value.free_symbols or value.is_Rational:
+        return d
+    label, layer, idx = _node_label(node)
+    name = f"d{label}_{k}"
+    tex = f"D^{{({layer})}}_{{{idx},{k}}}" if layer else None
+    while name in names:
+        name += "'"
+    names[name] = True
+    return ring.param(NamedConstant(name, value, tex))
+
+
+def _named(ring, c0, node, names):
+    """A generator standing for the neuron's nested pre-activation value (compact output)."""
+    from ..constants import NamedConstant
+
+    value = ring.to_sympy(c0)
+    if value.free_symbols or value.is_Rational:
+        return c0
+    label, layer, idx = _node_label(node)
+    name = f"z{label}"
+    tex = f"z^{{({layer})}}_{{{idx}}}" if layer else None
+    while name in names:
+        name += "'"
+    names[name] = True
+    return ring.param(NamedConstant(name, value, tex))
+
+
 def to_terms(ring, graded, nvars, convert):
     """``{x exponents: sympy coefficient}`` from graded components."""
     acc = {}
@@ -323,11 +363,17 @@ class ExactEngine:
             exprs.extend(s.biases)
         seen = set()
         extra = 0
+        # Taylor mode through two or more nonlinear generations: name each neuron's
+        # Taylor coefficients (and nested pre-activation values) so that the output's
+        # coefficients stay short polynomials in named constants instead of expanded
+        # polynomials in nested transcendental values
+        nonlinear = sum(1 for rules in plan.rules if any(r is not None for r in rules))
+        named = plan.centers is not None and nonlinear >= 2
         for s, rules in zip(stages, plan.rules):
             for r in rules:
                 if r is None:
                     continue
-                extra += r.parameter_slots(Q)
+                extra += r.parameter_slots(Q) + (Q + 2 if named else 0)
                 if id(r) not in seen:
                     seen.add(id(r))
                     consts.extend(r.constants())
@@ -359,11 +405,12 @@ class ExactEngine:
                 cvals = elems[cpos:cpos + len(c)]
                 cpos += len(c)
             results.append(self._forward(net, Q, ring, ctx, A, weights, biases, plan.rules,
-                                         cvals))
+                                         cvals, named))
         return ring, results
 
-    def _forward(self, net, Q, ring, ctx, A, weights, biases, rules, center):
+    def _forward(self, net, Q, ring, ctx, A, weights, biases, rules, center, named=False):
         n = net.n_inputs
+        names = {}
         inputs = []
         for j in range(n):
             comps = [None] * (Q + 1)
@@ -415,10 +462,17 @@ class ExactEngine:
                 v = [None] + z[1:]
                 lo = A.degrees(v)[0]
                 K = Q if lo is None else Q // lo
+                if c0 is None:
+                    c0 = flint.fmpq(0)
+                elif named and not _is_const(c0):
+                    c0 = _named(ring, c0, stage.nodes[i], names)
                 try:
-                    D = rule.taylor(ctx, flint.fmpq(0) if c0 is None else c0, K)
+                    D = rule.taylor(ctx, c0, K)
                 except NonAnalyticActivationError as e:
                     raise NonAnalyticActivationError(f"neuron {stage.nodes[i]!r}: {e}") from None
+                if named:
+                    D = [_named_coefficient(ring, d, stage.nodes[i], k, names)
+                         for k, d in enumerate(D)]
                 out.append(activate(A, v, D, K))
             return out
 
