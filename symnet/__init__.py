@@ -36,6 +36,8 @@ from .latex import *  # noqa: F401,F403
 from . import plot
 from .plot import *  # noqa: F401,F403
 from . import testing  # noqa: F401  (assertions; needs no hypothesis)
+from . import fit
+from .fit import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -51,4 +53,5 @@ __all__ = (
     + torchio.__all__
     + _latex_module.__all__
     + plot.__all__
+    + fit.__all__
 )
