@@ -6,10 +6,18 @@
 * :mod:`~symnet.fit.regression`: :class:`SuperSpaceRegressor` (exact or
   float least squares) and :class:`SuperSpaceClassifier` (logistic), with
   the scikit-learn estimator API.
+* :mod:`~symnet.fit.equations`: :func:`coefficient_equations`, the
+  undetermined-coefficient equations ``c_alpha(W) = t_alpha``.
+* :mod:`~symnet.fit.solve`: :func:`solve_weights` (exact or numeric, every
+  solution, orbits under the architecture's symmetries) and its result
+  :class:`WeightSolutions`; :mod:`~symnet.fit.symmetries` finds the symmetries.
 """
 
-from . import features, regression
+from . import equations, features, regression, solve
+from .equations import *  # noqa: F401,F403
 from .features import *  # noqa: F401,F403
 from .regression import *  # noqa: F401,F403
+from .solve import *  # noqa: F401,F403
 
-__all__ = list(features.__all__) + list(regression.__all__)
+__all__ = (list(features.__all__) + list(regression.__all__) + list(equations.__all__)
+           + list(solve.__all__))
