@@ -11,13 +11,17 @@
 * :mod:`~symnet.fit.solve`: :func:`solve_weights` (exact or numeric, every
   solution, orbits under the architecture's symmetries) and its result
   :class:`WeightSolutions`; :mod:`~symnet.fit.symmetries` finds the symmetries.
+* :mod:`~symnet.fit.training`: :func:`fit_network`, training as equation
+  solving (Super Space fit, then the weights), optionally beside gradient descent.
+* :mod:`~symnet.fit.cli`: the ``symnet fit`` command.
 """
 
-from . import equations, features, regression, solve
+from . import equations, features, regression, solve, training
 from .equations import *  # noqa: F401,F403
 from .features import *  # noqa: F401,F403
 from .regression import *  # noqa: F401,F403
 from .solve import *  # noqa: F401,F403
+from .training import *  # noqa: F401,F403
 
 __all__ = (list(features.__all__) + list(regression.__all__) + list(equations.__all__)
-           + list(solve.__all__))
+           + list(solve.__all__) + list(training.__all__))

@@ -220,7 +220,8 @@ class WeightSolutions:
         if self.status == "solved":
             dim = "" if not self.dimension else \
                 f"; local dimension up to {self.dimension} (not isolated)"
-            return (f"solved: {len(self.solutions)} solution{'s' if len(self.solutions) != 1 else ''}"
+            k = len(self.solutions)
+            return (f"solved: {k} solution{'s' if k != 1 else ''}"
                     f" in {orb} from {self.converged} of {self.starts} converged starts{dim}")
         return (f"approximate: no start reached the tolerance; best residual "
                 f"{_fmt(self.best_residual)} (a least-squares fit, not a solution)")

@@ -153,7 +153,7 @@ def _name(net, node):
 
 
 def architecture_symmetries(net, unknowns, mode="series", series_degree=None, order=None):
-    """The hidden-unit permutations and sign flips of ``net`` as signed permutations of ``unknowns``.
+    """Hidden-unit permutations and sign flips of ``net``, as signed permutations of ``unknowns``.
 
     A symmetry is kept only when it maps every weight slot it moves to a
     slot holding another unknown (or an equal constant): fixed nonzero
