@@ -302,5 +302,5 @@ def test_results_print():
     tex = sympy.latex(res)
     assert "\\begin{array}" in tex and "\\text{orbit}" in tex
     assert res._repr_latex_().startswith("$\\displaystyle ")
-    assert repr(res) == "<WeightSolutions exact: finite, 2 solutions in 1 orbits>"
+    assert repr(res) == "<WeightSolutions exact: finite, 2 solutions in 1 orbit>"
     assert len(res) == 2 and list(res) == res.solutions and res[0] == res.solutions[0]

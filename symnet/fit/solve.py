@@ -286,8 +286,10 @@ class WeightSolutions:
         return self._sympystr()
 
     def __repr__(self):
-        return (f"<WeightSolutions {self.method}: {self.status}, {len(self.solutions)} "
-                f"solutions in {sum(1 for o in self.orbits if o.is_solution)} orbits>")
+        k = len(self.solutions)
+        m = sum(1 for o in self.orbits if o.is_solution)
+        return (f"<WeightSolutions {self.method}: {self.status}, {k} solution{'s' * (k != 1)} "
+                f"in {m} orbit{'s' * (m != 1)}>")
 
 
 def _tex_escape(s):
