@@ -446,22 +446,29 @@ def _leading_monomials(G):
 
 
 def _dimension(lms, n):
-    """Krull dimension of the ideal from the leading monomials of a Groebner basis."""
+    """Krull dimension of the ideal from the leading monomials of a Groebner basis.
+
+    Returns ``(dim, independent)``: a largest set of variable indices no leading
+    monomial lives on (the parameters of the solution set), or ``(-1, ())`` for
+    the unit ideal.  Later variables (the output layer's weights) are preferred
+    as the dependent ones: they usually enter linearly.
+    """
     supports = {frozenset(i for i, e in enumerate(m) if e) for m in lms}
     if frozenset() in supports:
-        return -1
+        return -1, ()
     forced = set()
     for s in supports:
         if len(s) == 1:
             forced |= s
     rest = [s for s in supports if not (s & forced)]
-    free = sorted(set().union(*rest) if rest else set())
+    free = sorted(set().union(*rest) if rest else set(), reverse=True)
     for k in range(len(free) + 1):  # smallest extra hitting set
         for T in itertools.combinations(free, k):
             T = set(T)
             if all(s & T for s in rest):
-                return n - len(forced) - k
-    return n - len(forced) - len(free)  # pragma: no cover
+                independent = tuple(i for i in range(n) if i not in forced and i not in T)
+                return len(independent), independent
+    return 0, ()  # pragma: no cover - the set of all free variables always hits
 
 
 def _count_standard(lms, n, limit=100_000):
@@ -517,7 +524,7 @@ def _solve_exact(system, exprs, sym, timeout, max_orbit, result):
         result.certificate = G
         return
     lms = _leading_monomials(G)
-    dim = _dimension(lms, n)
+    dim, _ = _dimension(lms, n)
     result.dimension = dim
     if dim == 0:
         result.degree = _count_standard(lms, n)
@@ -540,11 +547,13 @@ def _solve_exact(system, exprs, sym, timeout, max_orbit, result):
             result.complex_solutions.append(full)
             continue
         sols.append(full)
-    ok = _limited(lambda: all(sympy.simplify(f.subs(s, simultaneous=True)) == 0
-                              for s in sols for f in exprs), timeout,
-                  "checking the families")
-    if not ok:  # pragma: no cover - sympy's parametrisation is checked, never trusted
-        result.notes.append("warning: a family from sympy.solve does not satisfy the equations")
+    good = _limited(lambda: [s for s in sols if all(_vanishes(f, s) for f in exprs)], timeout,
+                    "checking the families")
+    if len(good) < len(sols):  # pragma: no cover - sympy's output is checked, never trusted
+        result.notes.append(f"{len(sols) - len(good)} candidate families from sympy.solve did "
+                            "not satisfy the equations and were dropped")
+    sols = good
+    ok = True
     result.solutions = sols
     result.status = "family"
     result.notes.append("each family holds where its denominators do not vanish; the cases "
@@ -557,13 +566,26 @@ def _solve_exact(system, exprs, sym, timeout, max_orbit, result):
 
 
 def _families(exprs, unknowns, depth):
-    """sympy's parametrised solutions, and again where a denominator of one vanishes.
+    """Parametrised solutions (sympy.solve for the dependent unknowns), and again where a
+    denominator of one vanishes.
 
-    ``exprs`` is a Groebner basis (sympy.solve is far faster on one).
+    ``exprs`` is a Groebner basis.  The parameters are a largest independent set of
+    unknowns (from the leading monomials), so sympy solves a system that is finite
+    over them.
     """
+    G = sympy.groebner(exprs, *unknowns, order="grevlex")
+    if list(G.exprs) == [1]:
+        return []
+    _, independent = _dimension(_leading_monomials(G), len(unknowns))
+    targets = [u for i, u in enumerate(unknowns) if i not in independent]
+    # check=False: sympy's own check simplifies every candidate (slow); every family is
+    # verified by substitution afterwards instead
+    found = sympy.solve(list(G.exprs), targets, dict=True, check=False)
+    if not found:
+        found = sympy.solve(list(G.exprs), targets, dict=True)
     out, seen = [], set()
-    for d in sympy.solve(exprs, list(unknowns), dict=True):
-        full = {u: sympy.factor(sympy.simplify(d.get(u, u))) for u in unknowns}
+    for d in found:
+        full = {u: _tidy(d.get(u, u)) for u in unknowns}
         key = tuple(full[u] for u in unknowns)
         if key in seen:
             continue
@@ -577,15 +599,28 @@ def _families(exprs, unknowns, depth):
                 if fac.free_symbols:
                     dens.add(fac)
         for fac in sorted(dens, key=sympy.default_sort_key):
-            G = sympy.groebner(exprs + [fac], *unknowns, order="grevlex")
-            if list(G.exprs) == [1]:
-                continue
-            for sub in _families(list(G.exprs), unknowns, depth - 1):
+            for sub in _families(list(G.exprs) + [fac], unknowns, depth - 1):
                 key = tuple(sub[u] for u in unknowns)
                 if key not in seen:
                     seen.add(key)
                     out.append(sub)
     return out
+
+
+def _tidy(v):
+    """A rational function in lowest terms, factored; anything else simplified."""
+    v = sympy.sympify(v)
+    if v.is_rational_function():
+        return sympy.factor(sympy.cancel(v))
+    return sympy.simplify(v)
+
+
+def _vanishes(f, s):
+    """``f`` is identically zero after substituting the family ``s``."""
+    e = f.subs(s, simultaneous=True)
+    if e.is_rational_function():
+        return sympy.cancel(sympy.together(e)) == 0
+    return sympy.simplify(e) == 0
 
 
 def _finite_solutions(G, unknowns):
