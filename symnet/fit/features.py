@@ -265,13 +265,19 @@ def feature_count(nvars, order):
     return comb(nvars + order, order)
 
 
-def check_memory(n, m, exact, memory_limit, where="monomial_features"):
-    """Refuse (ResourceError) feature matrices past the memory limit."""
+def check_memory(n, m, exact, memory_limit, where="monomial_features", copies=1):
+    """Refuse (ResourceError) feature matrices past the memory limit.
+
+    ``copies``: how many arrays of that size the caller holds at once.
+    """
     limit, desc = memory_limit_bytes(memory_limit)
-    per = EXACT_ENTRY_BYTES if exact else 8
+    per = (EXACT_ENTRY_BYTES if exact else 8) * copies
+    advice = "lower the order, use fewer rows or fewer inputs"
+    if where == "monomial_features":
+        advice += ", or pass memory_limit=None"
     refuse_if_over(per * n * m, limit, desc,
                    f"{where}: {n:,} rows x {m:,} monomials ({'exact' if exact else 'float64'})",
-                   "lower the order, use fewer rows or fewer inputs, or pass memory_limit=None")
+                   advice)
 
 
 def _features(A, exact, order):

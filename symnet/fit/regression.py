@@ -307,7 +307,9 @@ class SuperSpaceRegressor(_Estimator):
         Y2 = Y.reshape(n, -1)
         m_all = feature_count(d, order)
         m = m_all if fit_intercept else m_all - 1
-        check_memory(n, m_all, exact, "auto", where="SuperSpaceRegressor.fit")
+        # float: the features, their equilibrated copy and lstsq's work array
+        check_memory(n, m_all, exact, "auto", where="SuperSpaceRegressor.fit",
+                     copies=1 if exact else 3)
         if ridge_q == 0:
             _need_rows(_distinct_rows(A, exact), n, m, order, d, fit_intercept)
         if exact:
@@ -564,7 +566,7 @@ class SuperSpaceClassifier(_Estimator):
                                 f"({classes.tolist()})")
         n, d = A.shape
         m_all = feature_count(d, order)
-        check_memory(n, m_all, False, "auto", where="SuperSpaceClassifier.fit")
+        check_memory(n, m_all, False, "auto", where="SuperSpaceClassifier.fit", copies=3)
         F = _features(A, False, order)
         if not fit_intercept:
             F = F[:, 1:]
@@ -597,7 +599,15 @@ class SuperSpaceClassifier(_Estimator):
         return self
 
     def decision_function(self, X):
-        """Logits: the log-odds of ``classes_[1]`` (two classes) or one column per class."""
+        """Logits: the log-odds of ``classes_[1]`` (two classes) or one column per class.
+
+        Examples
+        --------
+        >>> from symnet.fit import SuperSpaceClassifier
+        >>> clf = SuperSpaceClassifier(1).fit([[-1], [1]], [0, 1])
+        >>> clf.decision_function([[0], [2]]).round(6)
+        array([0.      , 1.349663])
+        """
         self._check_fitted()
         A, _ = as_data(X, "X", exact=False, columns=self.n_features_in_)
         Z = _features(A, False, self._order) @ self._full.T
@@ -622,13 +632,27 @@ class SuperSpaceClassifier(_Estimator):
         return softmax(Z, axis=1)
 
     def predict(self, X):
-        """The most probable class of each row."""
+        """The most probable class of each row.
+
+        Examples
+        --------
+        >>> from symnet.fit import SuperSpaceClassifier
+        >>> SuperSpaceClassifier(1).fit([[-1], [1]], ["a", "b"]).predict([[-3], [3]])
+        array(['a', 'b'], dtype='<U1')
+        """
         Z = self.decision_function(X)
         idx = (Z > 0).astype(int) if Z.ndim == 1 else np.argmax(Z, axis=1)
         return self.classes_[idx]
 
     def score(self, X, y, sample_weight=None):
-        """Accuracy: the (weighted) fraction of rows predicted right (a float)."""
+        """Accuracy: the (weighted) fraction of rows predicted right (a float).
+
+        Examples
+        --------
+        >>> from symnet.fit import SuperSpaceClassifier
+        >>> SuperSpaceClassifier(1).fit([[-1], [1]], [0, 1]).score([[-2], [2], [3]], [0, 1, 0])
+        0.6666666666666666
+        """
         labels = np.asarray(y)
         if labels.ndim == 2 and labels.shape[1] == 1:
             labels = labels[:, 0]

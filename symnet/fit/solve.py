@@ -47,7 +47,7 @@ from ..expand import expand
 from .equations import System, check_template, unknowns_of
 from .symmetries import architecture_symmetries, float_key
 
-__all__ = ["solve_weights", "WeightSolutions", "Orbit"]
+__all__ = ["solve_weights", "WeightSolutions"]
 
 
 # ---------------------------------------------------------------------------
@@ -138,6 +138,20 @@ class WeightSolutions:
     starts, converged : int
         Numeric: starts tried, starts that reached the tolerance.
     seconds : float
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet import Network
+    >>> from symnet.fit import solve_weights
+    >>> res = solve_weights(Network.mlp([1, 1, 1], activation=["tanh", "identity"]),
+    ...                     "2*x1 - 2*x1**3/3", 3)
+    >>> res
+    <WeightSolutions exact: finite, 2 solutions in 1 orbit>
+    >>> res.orbits[0].representative, res.orbits[0].size
+    ({w1_1_1: 1, b1_1: 0, w2_1_1: 2, b2_1: 0}, 2)
+    >>> print(sympy.latex(res).splitlines()[1])
+    \\text{finite: 2 real solutions in 1 orbit; 0 non-real} \\\\
     """
 
     solutions: list
@@ -190,7 +204,16 @@ class WeightSolutions:
         return self.template.subs(self.solutions[i])
 
     def networks(self):
-        """One network per orbit (its representative)."""
+        """One network per orbit (its representative).
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> from symnet.fit import solve_weights
+        >>> net = Network.mlp([1, 1, 1], activation=["tanh", "identity"])
+        >>> [n.expr() for n in solve_weights(net, "2*x1 - 2*x1**3/3", 3).networks()]
+        [2*tanh(x1)]
+        """
         return [self.template.subs(o.representative) for o in self.orbits if o.is_solution]
 
     # -- printing --------------------------------------------------------------

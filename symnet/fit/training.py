@@ -73,6 +73,19 @@ class NetworkFit:
         gradient descent (Adam) on the same data: ``rmse``, ``epochs``,
         ``seconds`` (or ``skipped``: why not).
     seconds : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet import Network
+    >>> from symnet.fit import fit_network
+    >>> X = np.linspace(-1, 1, 21).reshape(-1, 1)
+    >>> fit = fit_network(Network.mlp([1, 1, 1], activation=["tanh", "identity"]), X,
+    ...                   0.5 * X[:, 0] - X[:, 0] ** 3 / 24, 3, starts=4)
+    >>> fit.status, round(fit.network_polynomial_rmse, 12)
+    ('solved', 0.0)
+    >>> print(str(fit).splitlines()[0])
+    fit_network: order 3, 21 rows, 4 weights; solve_weights numeric: solved
     """
 
     network: object
