@@ -3,6 +3,7 @@
     python -m bench                 # expansion table (W2-W5, 10 inputs Q=5,6,7)
     python -m bench expand --quick  # skip the slow references
     python -m bench pde             # PDE constraint checks
+    python -m bench fit             # Super Space features, exact fits, weight recovery
     python -m bench all
 
 Timings are medians on one core (BLAS threads pinned to 1 before numpy is
@@ -23,7 +24,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", nargs="?", default="expand",
-                    choices=["expand", "pde", "bounds", "all"])
+                    choices=["expand", "pde", "bounds", "fit", "all"])
     ap.add_argument("--quick", action="store_true", help="skip the slow references")
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
@@ -41,6 +42,9 @@ def main(argv=None):
         if os.path.exists(path):
             import runpy
             runpy.run_path(path, run_name="__main__")
+    if args.what in ("fit", "all"):
+        from .bench_fit import run as run_fit
+        run_fit(quick=args.quick, repeat=args.repeat)
     return 0
 
 

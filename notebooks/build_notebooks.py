@@ -647,11 +647,176 @@ main(["expand", path, "--order", "2", "-f", "csv", "--quiet"])
 ]
 
 
+SUPERSPACE = [
+    md("""
+# Super Space: networks as regression on monomial features
+
+Chiang (arXiv 2305.00663): give every monomial `x^alpha` of the inputs its own coordinate (the
+**Super Space**). A neuron `sigma(b + w.x)` is then a (Super) plane: a linear combination of
+monomials. A regression network is linear regression in the Super Space, a classifier is logistic
+regression in it, and **training is equation solving**: with symbolic weights `W` the network's
+coefficients `c_alpha(W)` are polynomials in `W`, and matching a target polynomial `t` means
+solving `c_alpha(W) = t_alpha`.
+
+This notebook: XOR (features, a classifier, the exact equations of a network that computes it),
+then a small regression from data to polynomial to weights.
+"""),
+    code("""
+import numpy as np
+import sympy
+import symnet
+from symnet import Network, expand
+from symnet.fit import (monomial_features, SuperSpaceRegressor, SuperSpaceClassifier,
+                        coefficient_equations, solve_weights, fit_network)
+R = sympy.Rational
+symnet.fit.__all__
+"""),
+    md("""
+## XOR: the features
+
+Inputs in {-1, 1}. The columns are every monomial of degree <= 2 in the package's order.
+Exact inputs give exact features (a python-flint `fmpq_mat`).
+"""),
+    code("""
+X = [[-1, -1], [-1, 1], [1, -1], [1, 1]]
+y = [0, 1, 1, 0]
+F, mons = monomial_features(X, 2)
+print(mons)
+print(F)
+print("rank", F.rank(), "of", len(mons), "columns")
+"""),
+    md("""
+On these four points `x1**2 = x2**2 = 1`: the features have rank 4, so least squares cannot
+determine a polynomial of degree 2. The regressor says so instead of returning one of infinitely
+many answers:
+"""),
+    code("""
+try:
+    SuperSpaceRegressor(2).fit(X, y)
+except symnet.SymnetError as e:
+    print(type(e).__name__ + ":", e)
+"""),
+    md("""
+## XOR: a linear classifier in the Super Space
+
+Order 1 (the inputs themselves) cannot separate XOR; order 2 can, through the `x1*x2`
+column. The fitted log-odds polynomial shows it.
+"""),
+    code("""
+import warnings
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", RuntimeWarning)
+    print("order 1 accuracy:", SuperSpaceClassifier(1).fit(X, y).score(X, y))
+clf = SuperSpaceClassifier(2, ridge=1e-2).fit(X, y)
+print("order 2 accuracy:", clf.score(X, y))
+print("log-odds:", clf.polynomial_)
+"""),
+    md("""
+## XOR: a network from its equations
+
+On {-1, 1}^2, XOR is the polynomial `t = (1 - x1*x2)/2`. Take a network with two hidden
+`square` units and no hidden biases, `a1*(w11 x1 + w12 x2)**2 + a2*(w21 x1 + w22 x2)**2 + c`,
+and ask which weights make its coefficients equal `t`'s:
+"""),
+    code("""
+w11, w12, w21, w22, a1, a2, c = sympy.symbols("w11 w12 w21 w22 a1 a2 c")
+x1, x2 = sympy.symbols("x1 x2")
+template = Network.dense([[[w11, w12], [w21, w22]], [[a1, a2]]], biases=[[0, 0], [c]],
+                         activations=["square", "identity"], inputs=[x1, x2])
+t = (1 - x1 * x2) / 2
+for eq in coefficient_equations(template, t, 2):
+    print(eq)
+"""),
+    code("""
+sol = solve_weights(template, t, 2)
+print(sol)
+sol
+"""),
+    md("""
+A positive-dimensional family (the hidden units can be rescaled and swapped). Pick values of the
+free weights, substitute, and the network computes XOR exactly on the four points:
+"""),
+    code("""
+family = sol.solutions[0]
+choice = {w11: 1, w12: 1, w21: 1, w22: -1}
+weights = {u: sympy.simplify(v.subs(choice)) for u, v in family.items()}
+print(weights)
+xor_net = template.subs(weights)
+print(xor_net)
+print([xor_net.expr().subs({x1: p, x2: q}) for p, q in X])
+"""),
+    md("""
+## The worked example: every solution, and the symmetry
+
+`a*tanh(w*x) + c` against `t(x) = 2x - (2/3)x**3` at order 3: `c = 0`, `a*w = 2`,
+`-a*w**3/3 = -2/3`. Two solutions, one orbit of the odd symmetry `tanh(-z) = -tanh(z)`.
+"""),
+    code("""
+a, w, c0, x = sympy.symbols("a w c x")
+net1 = Network.dense([[[w]], [[a]]], biases=[[0], [c0]], inputs=[x],
+                     activations=["tanh", "identity"])
+res = solve_weights(net1, 2*x - R(2, 3)*x**3, 3)
+print(res)
+res.solutions
+"""),
+    md("""
+## A small regression: data -> polynomial -> weights
+
+Noisy samples of a function of two inputs. Step 1 fits the polynomial of degree <= 5 by least
+squares on the 21 monomial features (QR/SVD for float data, never the normal equations).
+"""),
+    code("""
+rng = np.random.default_rng(0)
+Xr = rng.uniform(-1, 1, (300, 2))
+yr = 1.5 * np.tanh(0.8 * Xr[:, 0] - 0.5 * Xr[:, 1] + 0.1) + 0.2 + 0.01 * rng.normal(size=300)
+reg = SuperSpaceRegressor(5, inputs="x1 x2").fit(Xr, yr)
+print("R^2 =", round(reg.score(Xr, yr), 6))
+print(reg.polynomial_)
+"""),
+    md("""
+Step 2 solves the coefficient equations of a template for its weights. `fit_network` does both
+steps; its numeric solve (multi-start Levenberg-Marquardt) minimises the data error of the
+network's polynomial, reports the orbit of the best weights under the architecture's
+symmetries, and gives the network.
+"""),
+    code("""
+template2 = Network.mlp([2, 1, 1], activation=["tanh", "identity"])
+eqs = coefficient_equations(template2, reg.polynomial_, 5)
+print(len(eqs), "equations, for example:")
+print(eqs[1])
+fit = fit_network(template2, Xr, yr, 5, starts=16)
+print(fit)
+"""),
+    code("""
+fit.network
+"""),
+    md("""
+## Recovering a planted network
+
+The coefficients of a random 2-3-1 tanh network (13 weights) at order 7 (36 equations) determine
+its weights up to the 3! * 2^3 = 48 symmetries; the numeric solve finds the orbit and lists all
+48 members in `.solutions`.
+"""),
+    code("""
+planted = Network.dense([[[0.7, -0.4], [0.2, 0.9], [-0.6, -0.3]], [[1.1, -0.8, 0.5]]],
+                        [[0.1, -0.2, 0.3], [0.05]], activations=["tanh", "identity"])
+template3 = Network.mlp([2, 3, 1], activation=["tanh", "identity"])
+rec = solve_weights(template3, planted, 7, method="numeric", starts=24)
+print(rec.status, "| orbits:", len(rec.orbits), "| orbit size:", rec.orbits[0].size,
+      "| solutions listed:", len(rec.solutions), "| re-expansion error:",
+      f"{rec.orbits[0].check:.1e}")
+Xt = rng.uniform(-1, 1, (5, 2))
+print(np.abs(rec.network(0)(Xt) - planted(Xt)).max())
+"""),
+]
+
+
 NOTEBOOKS = {
     "01_quickstart.ipynb": QUICKSTART,
     "02_torch_model.ipynb": TORCH,
     "03_pde_constraints.ipynb": PDE,
     "04_property_testing.ipynb": PROPERTY,
+    "07_super_space.ipynb": SUPERSPACE,
     "08_importers.ipynb": IMPORTERS,
 }
 

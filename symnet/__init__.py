@@ -45,12 +45,24 @@ _LAZY = {
     "save_polynomial": "io", "load_polynomial": "io", "export_polynomial": "io",
     "nn2poly_label": "io", "from_torch": "io", "load_torch": "io", "from_sklearn": "io",
     "from_onnx": "io", "from_keras": "io",
+    # Super Space regression and weights by undetermined coefficients
+    "monomial_features": "fit",
+    "polynomial_from_vector": "fit",
+    "vector_from_polynomial": "fit",
+    "SuperSpaceRegressor": "fit",
+    "SuperSpaceClassifier": "fit",
+    "coefficient_equations": "fit",
+    "solve_weights": "fit",
+    "WeightSolutions": "fit",
+    "fit_network": "fit",
+    "NetworkFit": "fit",
     # printing
     "latex": "printing", "coefficient_table": "printing", "latex_document": "printing",
     "plot_coefficients": "printing", "plot_diagonal": "printing", "plot_error_vs_order": "printing",
 }
-_SUBMODULES = {"activations", "bounds", "cli", "engines", "errors", "io", "monomials",
-               "network", "pde", "polynomial", "printing", "strategies", "testing"}
+_SUBMODULES = {"activations", "bounds", "cli", "constants", "engines", "errors", "fit", "io",
+               "monomials", "network", "pde", "polynomial", "printing", "strategies",
+               "testing"}
 
 __all__ = list(_errors_all) + ["expand", "estimate_work", "local_polynomials"] + list(_LAZY)
 

@@ -593,6 +593,9 @@ def build_parser():
     p.add_argument("--quiet", action="store_true", help="only the exit code")
     p.set_defaults(func=cmd_pde)
 
+    from .fit.cli import add_parser as _add_fit_parser
+    _add_fit_parser(sub, common)
+
     i = sub.add_parser("info", parents=[common], help="versions and sympy's ground types")
     i.set_defaults(func=cmd_info)
     return ap

@@ -10,7 +10,7 @@ nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
-             "04_property_testing.ipynb", "08_importers.ipynb"]
+             "04_property_testing.ipynb", "07_super_space.ipynb", "08_importers.ipynb"]
 NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"], "08_importers.ipynb": ["sklearn", "onnx"]}
 
 
@@ -71,6 +71,10 @@ def test_notebook_runs(name, tmp_path):
         assert "domain: QQ" in text and '"label","degree","coef_out1"' in text
     elif name.startswith("03"):
         assert "violated" in text and "directions: (1, -2/3), (1, 4)" in text
+    elif name.startswith("07"):
+        assert "order 2 accuracy: 1.0" in text and "[0, 1, 1, 0]" in text
+        assert "[{w: -1, a: -2, c: 0}, {w: 1, a: 2, c: 0}]" in text
+        assert "orbit size: 48 | solutions listed: 48" in text
     else:
         # hypothesis calls it "Falsifying example" (before 6.16x) or "Failing test case"
         assert "Falsifying example" in text or "Failing test case" in text
