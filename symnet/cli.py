@@ -34,6 +34,8 @@ import sys
 import threading
 import time
 
+from symnet.errors import ArgumentError
+
 __all__ = ["main", "build_parser"]
 
 #: seconds of work before the progress indicator appears
@@ -180,13 +182,13 @@ def _read_model(args):
     import zipfile
 
     import symnet
-    from symnet.errors import FormatError
+    from symnet.errors import FileError, FormatError
 
     path = args.model
     if not os.path.exists(path):
-        raise FileNotFoundError(f"{path}: no such file")
+        raise FileError(f"{path}: no such file")
     if os.path.isdir(path):
-        raise IsADirectoryError(f"{path}: is a directory, expected a model file")
+        raise FileError(f"{path}: is a directory, expected a model file")
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = os.path.splitext(path)[1].lower()
@@ -220,7 +222,7 @@ def _read_model(args):
         pickled = head[:1] == b"\x80" or suffix in (".pkl", ".pickle", ".joblib")
         if pickled and (suffix in (".pkl", ".pickle", ".joblib") or sklearn_pickle()):
             if not getattr(args, "trust_pickle", False):
-                raise symnet.SymnetError(
+                raise ArgumentError(
                     f"{path} is a pickle (a scikit-learn model?); unpickling runs code stored "
                     "in the file, so symnet reads pickles only with --trust-pickle (pass it "
                     "only for files you trust)")
@@ -234,7 +236,7 @@ def _read_model(args):
             return symnet.from_sklearn(model, exact=exact), "scikit-learn model"
         if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80":   # torch.save: zip or pickle
             if args.activations is None:
-                raise symnet.SymnetError(
+                raise ArgumentError(
                     f"{path} is a torch state file, which holds no activations; pass "
                     "--activations (one per Linear layer, e.g. --activations tanh,identity, or "
                     "one name for the hidden layers)")
@@ -278,20 +280,11 @@ def _read_model(args):
 
 
 def _convert_floats(net, exact, rationalize):
-    import networkx as nx
-
-    from symnet import Network
-    from symnet.io._common import _converter
-
-    conv = _converter(exact, rationalize)
-    G = nx.DiGraph(net.graph)
-    for n in net.neurons:
-        if isinstance(G.nodes[n]["bias"], float):
-            G.nodes[n]["bias"] = conv(G.nodes[n]["bias"])
-    for u, v, d in G.edges(data=True):
-        if isinstance(d["weight"], float):
-            d["weight"] = conv(d["weight"])
-    return Network.from_graph(G, inputs=net.graph.graph["inputs"], outputs=net.outputs)
+    if exact and rationalize is not None:
+        raise ArgumentError("pass either --exact or --rationalize K, not both")
+    if rationalize is not None:
+        return net.rationalize(rationalize)
+    return net.rationalize() if exact else net
 
 
 def _parse_point(text, n, what="--at"):
@@ -301,13 +294,13 @@ def _parse_point(text, n, what="--at"):
     if len(parts) == 1 and n > 1:
         parts = parts * n
     if len(parts) != n:
-        raise ValueError(f"{what}: expected {n} comma-separated numbers (one per input), got "
+        raise ArgumentError(f"{what}: expected {n} comma-separated numbers (one per input), got "
                          f"{len(parts)}")
     vals = []
     for s in parts:
         v = _parse_expr(s.strip(), what)
         if v.free_symbols:
-            raise ValueError(f"{what}: expected numbers, got {s.strip()!r}")
+            raise ArgumentError(f"{what}: expected numbers, got {s.strip()!r}")
         vals.append(float(v) if v.is_Float else v)
     return vals
 
@@ -325,12 +318,12 @@ def cmd_expand(args, out):
         kw["domain"] = args.domain
     if args.mode == "taylor":
         if args.series_degree is not None:
-            raise ValueError("--series-degree is only for --mode series")
+            raise ArgumentError("--series-degree is only for --mode series")
         if args.at is not None:
             kw["at"] = _parse_point(args.at, net.n_inputs)
     else:
         if args.at is not None:
-            raise ValueError("--at is only for --mode taylor")
+            raise ArgumentError("--at is only for --mode taylor")
         if args.series_degree is not None:
             kw["series_degree"] = args.series_degree
     t0 = time.monotonic()
@@ -395,11 +388,11 @@ def cmd_pde(args, out):
         arch = symnet.Tree(args.tree)
     elif args.neuron:
         if not variables:
-            raise ValueError("--neuron needs the inputs: give EXPR or --vars x,y,z")
+            raise ArgumentError("--neuron needs the inputs: give EXPR or --vars x,y,z")
         arch = symnet.Neuron(variables)
     else:
         if not variables:
-            raise ValueError("--ridges needs the two inputs: give EXPR or --vars x,y")
+            raise ArgumentError("--ridges needs the two inputs: give EXPR or --vars x,y")
         arch = symnet.RidgeSum(args.ridges, variables)
     if expr is None or args.constraints:
         cons = symnet.pde_constraints(arch, reduced=args.reduced)

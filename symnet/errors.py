@@ -30,6 +30,8 @@ __all__ = [
     "ParseError",
     "ResourceError",
     "ArgumentError",
+    "DependencyError",
+    "FileError",
 ]
 
 
@@ -94,6 +96,14 @@ class ParseError(FormatError):
 
 class ArgumentError(SymnetError, ValueError):
     """An argument's value is not one the function accepts (a mode, a limit, a timeout)."""
+
+
+class DependencyError(SymnetError, ImportError):
+    """An optional dependency is not installed (the message says which extra to install)."""
+
+
+class FileError(SymnetError, FileNotFoundError, IsADirectoryError):
+    """A path does not name a readable file (missing, or a directory)."""
 
 
 class BoxError(SymnetError, ValueError):

@@ -840,6 +840,36 @@ class Network:
         return type(self)._from_stages(self._input_nodes, self._inputs, stages, self._outputs,
                                        self._meta)
 
+    def rationalize(self, denominator=None):
+        """The network with every float weight made exact.
+
+        Parameters
+        ----------
+        denominator : int, optional
+            None: each float's exact binary value (the exact network as
+            stored).  ``k``: the nearest multiple of ``1/k``.
+
+        Examples
+        --------
+        >>> from symnet import Network
+        >>> Network.dense([[[0.1, 0.5]]]).rationalize().parameters()[1]
+        1/2
+        >>> Network.dense([[[0.1, 0.5]]]).rationalize(64).parameters()
+        [3/32, 1/2, 0]
+        """
+        from fractions import Fraction
+
+        if denominator is None:
+            def conv(w):
+                return sympy.Rational(w) if isinstance(w, float) else w
+        else:
+            from ._validate import as_int
+            k = as_int(denominator, "denominator", minimum=1)
+
+            def conv(w):
+                return sympy.Rational(round(Fraction(w) * k), k) if isinstance(w, float) else w
+        return self.map_parameters(conv)
+
     def subs(self, mapping):
         """A new network with symbols in the weights substituted.
 

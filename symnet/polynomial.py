@@ -28,7 +28,7 @@ import sympy
 from sympy import S
 
 from ._validate import as_order, as_weight, parse_expr
-from .errors import DomainError, InputError, OrderError, ShapeError, SymnetError
+from .errors import (ArgumentError, DomainError, InputError, OrderError, ShapeError, SymnetError)
 
 __all__ = ["Polynomial", "Domain"]
 
@@ -160,7 +160,7 @@ class Polynomial:
             try:
                 poly = sympy.Poly(expr, *variables)
             except sympy.PolynomialError as e:
-                raise SymnetError(f"expected a polynomial in {variables}, got {terms} ({e})") \
+                raise ArgumentError(f"expected a polynomial in {variables}, got {terms} ({e})") \
                     from None
             items = {}
             for k, c in poly.terms():
@@ -311,7 +311,7 @@ class Polynomial:
         except sympy.PolynomialError:
             poly = None
         if poly is None or len(poly.terms()) != 1 or poly.terms()[0][1] != 1:
-            raise SymnetError(
+            raise ArgumentError(
                 f"expected a monomial in {self._vars} (like {self._vars[0]}**2) or an exponent "
                 f"tuple of length {n}, got {monomial!r}")
         return poly.terms()[0][0]
@@ -396,7 +396,7 @@ class Polynomial:
             try:
                 t[e] = float(c)
             except (TypeError, ValueError):
-                raise SymnetError(
+                raise DomainError(
                     f"coefficient {c} of {self._mono_expr(e)} is not a number; "
                     "substitute its symbols first") from None
         return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
@@ -502,10 +502,10 @@ class Polynomial:
     def _coerce_other(self, other):
         if isinstance(other, Polynomial):
             if other._vars != self._vars:
-                raise SymnetError(f"polynomials in different variables: {self._vars} and "
+                raise ArgumentError(f"polynomials in different variables: {self._vars} and "
                                   f"{other._vars}")
             if tuple(other._center) != tuple(self._center):
-                raise SymnetError(f"polynomials centred at different points: {self._center} "
+                raise ArgumentError(f"polynomials centred at different points: {self._center} "
                                   f"and {other._center}")
             return other
         try:

@@ -61,7 +61,7 @@ from hypothesis.strategies import SearchStrategy  # noqa: E402
 
 from .activations import Activation, get_activation  # noqa: E402
 from .activations import builtin_names as _builtin_names  # noqa: E402
-from .errors import SymnetError, UnknownActivationError  # noqa: E402
+from .errors import ArgumentError, SymnetError, UnknownActivationError  # noqa: E402
 from .network import Network  # noqa: E402
 from .pde import Neuron, RidgeSum, Tree  # noqa: E402
 from .polynomial import Polynomial  # noqa: E402
@@ -748,7 +748,7 @@ def _constituent(name, us, cs):
         return sympy.exp(sympy.Mul(*us))
     if name == "sum_of_products":
         return sympy.Add(*[us[i] * us[i + 1] for i in range(len(us) - 1)]) + cs[0] * us[0]
-    raise AssertionError(name)  # pragma: no cover - names are validated
+    raise ArgumentError(f"unknown constituent {name!r}")  # pragma: no cover - names are validated
 
 
 def _leaf_map(name, x):

@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import NotSupportedError, ShapeError, SymnetError, WeightError
+from ..errors import ArgumentError, NotSupportedError, ShapeError, WeightError
 
 #: optional package -> (pip name, symnet extra)
 _PACKAGES = {"sklearn": ("scikit-learn", "sklearn"), "onnx": ("onnx", "onnx"),
@@ -45,11 +45,11 @@ def _require(module, what):
 def _converter(exact, rationalize):
     """float -> float (default), its exact binary value, or the nearest k/rationalize."""
     if exact and rationalize is not None:
-        raise SymnetError("pass either exact=True or rationalize=k, not both")
+        raise ArgumentError("pass either exact=True or rationalize=k, not both")
     if rationalize is not None:
         if isinstance(rationalize, bool) or not isinstance(rationalize, numbers.Integral) \
                 or rationalize < 1:
-            raise SymnetError(f"rationalize must be a positive integer (the denominator, e.g. "
+            raise ArgumentError(f"rationalize must be a positive integer (the denominator, e.g. "
                               f"64), got {rationalize!r}")
         k = int(rationalize)
         return lambda w: sympy.Rational(round(Fraction(w) * k), k)
@@ -60,7 +60,7 @@ def _converter(exact, rationalize):
 
 def _check_exact_flag(exact):
     if not isinstance(exact, bool):
-        raise SymnetError(f"exact must be True or False, got {exact!r}")
+        raise ArgumentError(f"exact must be True or False, got {exact!r}")
 
 
 # ---------------------------------------------------------------------------
@@ -160,7 +160,7 @@ class _Affine:
         import numpy as np
 
         if (W is None) == (a is None):
-            raise ValueError("give W or a")  # pragma: no cover - internal misuse
+            raise ArgumentError("give W or a")  # pragma: no cover - internal misuse
         self.W, self.a, self.where = W, a, where
         n = W.shape[0] if W is not None else a.shape[0]
         self.b = np.zeros(n) if b is None else b

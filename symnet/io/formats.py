@@ -40,7 +40,7 @@ import os
 
 import sympy
 
-from ..errors import FormatError, NotSupportedError, SymnetError
+from ..errors import (ArgumentError, FormatError, InputError, NotSupportedError, SymnetError)
 from ..network import Network
 from ..polynomial import Polynomial
 from ._values import (_activation_name, _decode_key, _decode_value, _dumps, _encode_key,
@@ -71,7 +71,7 @@ def _graph_attributes(net):
 
 def _network_to_json(net):
     if not isinstance(net, Network):
-        raise SymnetError(f"expected a symnet.Network, got {type(net).__name__}")
+        raise InputError(f"expected a symnet.Network, got {type(net).__name__}")
     import symnet
 
     doc = {"format": NETWORK_FORMAT, "version": VERSION, "symnet": symnet.__version__}
@@ -357,12 +357,12 @@ def _attributes(d, p, src):
 def _as_polys(poly):
     polys = tuple(poly) if isinstance(poly, (tuple, list)) else (poly,)
     if not polys or not all(isinstance(p, Polynomial) for p in polys):
-        raise SymnetError(f"expected a symnet.Polynomial or a tuple of them, got "
+        raise InputError(f"expected a symnet.Polynomial or a tuple of them, got "
                           f"{type(poly).__name__}")
     first = polys[0]
     for p in polys[1:]:
         if p.variables != first.variables or tuple(p.center) != tuple(first.center):
-            raise SymnetError("the polynomials of a tuple must share variables and centre")
+            raise ArgumentError("the polynomials of a tuple must share variables and centre")
     return polys
 
 
@@ -470,7 +470,7 @@ def export_polynomial(poly, format="json", *, all_monomials=False, as_float=Fals
         return _latex(poly if len(polys) > 1 else polys[0], **latex) + "\n"
     if format == "text":
         return "\n".join(str(p) for p in polys) + "\n"
-    raise SymnetError(f"unknown format {format!r}; expected 'json', 'csv', 'latex' or 'text'")
+    raise ArgumentError(f"unknown format {format!r}; expected 'json', 'csv', 'latex' or 'text'")
 
 
 def save_polynomial(poly, path, format=None, **options):
@@ -500,7 +500,7 @@ def save_polynomial(poly, path, format=None, **options):
         suffix = os.path.splitext(os.fspath(path))[1].lower()
         format = {".json": "json", ".csv": "csv", ".tex": "latex", ".txt": "text"}.get(suffix)
         if format is None:
-            raise SymnetError(f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
+            raise FormatError(f"cannot tell the format of {os.fspath(path)!r} from its suffix; "
                               "pass format='json', 'csv', 'latex' or 'text'")
     _write_text(path, export_polynomial(poly, format, **options))
 

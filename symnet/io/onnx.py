@@ -55,7 +55,7 @@ import math
 import os
 from fractions import Fraction
 
-from ..errors import FormatError, NotSupportedError, ShapeError, SymnetError
+from ..errors import FileError, FormatError, InputError, NotSupportedError, ShapeError
 from ._activations import _fmt
 from ._common import (_Affine, _check_exact_flag, _float_array, _frac, _network_from_chain,
                       _q, _require)
@@ -316,12 +316,12 @@ def _load(path_or_model, onnx):
     elif isinstance(path_or_model, (str, os.PathLike)):
         src = os.fspath(path_or_model)
         if os.path.isdir(src):
-            raise IsADirectoryError(f"{src}: is a directory, expected an .onnx file")
+            raise FileError(f"{src}: is a directory, expected an .onnx file")
         with open(src, "rb") as f:
             data = f.read()
         base = os.path.dirname(os.path.abspath(src))
     else:
-        raise SymnetError(f"expected a path, bytes or an onnx.ModelProto, got "
+        raise InputError(f"expected a path, bytes or an onnx.ModelProto, got "
                           f"{type(path_or_model).__name__}")
     from google.protobuf.message import DecodeError
 

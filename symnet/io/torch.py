@@ -35,7 +35,7 @@ from fractions import Fraction
 
 from sympy import S
 
-from ..errors import FormatError, NotSupportedError, ShapeError, SymnetError, WeightError
+from ..errors import (ArgumentError, FormatError, InputError, NotSupportedError, ShapeError, WeightError)
 from ._activations import _activation, _exact_decimal, _fmt
 from ._common import _converter
 
@@ -332,10 +332,10 @@ def from_torch(module, *, exact=False, rationalize=None, inputs=None, activation
     if isinstance(module, collections.abc.Mapping):
         return _from_state_dict(module, activations, conv, inputs, "state_dict")
     if not isinstance(module, torch.nn.Module):
-        raise SymnetError(f"expected a torch.nn.Module or a state_dict, got "
+        raise InputError(f"expected a torch.nn.Module or a state_dict, got "
                           f"{type(module).__name__}")
     if activations is not None:
-        raise SymnetError("activations= is only for state_dicts; a module has its own")
+        raise ArgumentError("activations= is only for state_dicts; a module has its own")
     return _layers_from_ops(_ops(module), conv, inputs)
 
 
@@ -390,7 +390,7 @@ def _from_state_dict(sd, activations, conv, inputs, src):
                               f"({W.shape[0]},)")
         layers.append((prefix, W, b))
     if activations is None:
-        raise SymnetError(f"{src}: a state_dict holds no activations; pass activations= (one "
+        raise ArgumentError(f"{src}: a state_dict holds no activations; pass activations= (one "
                           f"per Linear layer, e.g. 'tanh,identity', or one name for the hidden "
                           f"layers); it has {len(layers)} Linear layer(s)")
     if isinstance(activations, str):

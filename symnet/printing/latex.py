@@ -37,7 +37,7 @@ import numbers
 import sympy
 from sympy.printing.latex import LatexPrinter
 
-from ..errors import SymnetError
+from ..errors import ArgumentError, InputError, NotSupportedError
 from ..network import Network
 from ..polynomial import Polynomial
 
@@ -56,19 +56,19 @@ class _Settings:
         try:
             self.printer = LatexPrinter(settings)
         except TypeError as e:
-            raise TypeError(f"{e} (symnet.latex's own settings: environment, terms_per_line, "
+            raise InputError(f"{e} (symnet.latex's own settings: environment, terms_per_line, "
                             "lhs, digits, order_term, form; the rest go to sympy.latex)") \
                 from None
         env = self.own.get("environment")
         if env not in _ENVIRONMENTS:
-            raise SymnetError(f"environment must be one of {_ENVIRONMENTS}, got {env!r}")
+            raise ArgumentError(f"environment must be one of {_ENVIRONMENTS}, got {env!r}")
         tpl = self.own.get("terms_per_line", 4)
         if isinstance(tpl, bool) or not isinstance(tpl, numbers.Integral) or tpl < 1:
-            raise SymnetError(f"terms_per_line must be a positive integer, got {tpl!r}")
+            raise ArgumentError(f"terms_per_line must be a positive integer, got {tpl!r}")
         d = self.own.get("digits")
         if d is not None and (isinstance(d, bool) or not isinstance(d, numbers.Integral)
                               or d < 1):
-            raise SymnetError(f"digits must be a positive integer or None, got {d!r}")
+            raise ArgumentError(f"digits must be a positive integer or None, got {d!r}")
 
     def __getitem__(self, k):
         return self.own.get(k)
@@ -205,7 +205,7 @@ def _polynomials(polys, s, single):
                                     for k in range(len(polys))]
     lhs = [_lhs_text(x, s) for x in lhs]
     if len(lhs) != len(polys):
-        raise SymnetError(f"expected {len(polys)} left-hand sides, got {len(lhs)}")
+        raise ArgumentError(f"expected {len(polys)} left-hand sides, got {len(lhs)}")
     if env in (None, "inline", "equation", "equation*"):
         lines = [_join(_signed_terms(p, s)) for p in polys]
         if env in (None, "inline"):
@@ -301,7 +301,7 @@ def _text(n):
 def _network(net, s):
     form = s["form"]
     if form not in ("layers", "matrix", "expr"):
-        raise SymnetError(f"form must be 'layers', 'matrix' or 'expr', got {form!r}")
+        raise ArgumentError(f"form must be 'layers', 'matrix' or 'expr', got {form!r}")
     env = s["environment"]
     G = net.graph
     names = _node_symbols(net)
@@ -333,7 +333,7 @@ def _to_sym(w):
 def _matrix_rows(net, s):
     layers = net.dense_layers()
     if layers is None:
-        raise SymnetError("form='matrix' needs a dense network (built with Network.dense or "
+        raise NotSupportedError("form='matrix' needs a dense network (built with Network.dense or "
                           "from_torch); use form='layers' for any graph")
     x = sympy.Matrix(net.inputs)
     rows = []
@@ -431,12 +431,12 @@ def coefficient_table(poly, top=20, *, sort="magnitude", digits=None, caption=No
     polys = [poly] if isinstance(poly, Polynomial) else list(poly) \
         if isinstance(poly, (tuple, list)) else None
     if not polys or not all(isinstance(p, Polynomial) for p in polys):
-        raise SymnetError(f"expected a Polynomial or a tuple of them, got {type(poly).__name__}")
+        raise InputError(f"expected a Polynomial or a tuple of them, got {type(poly).__name__}")
     if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral)
                             or top < 1):
-        raise SymnetError(f"top must be a positive integer or None, got {top!r}")
+        raise ArgumentError(f"top must be a positive integer or None, got {top!r}")
     if sort not in ("magnitude", "degree"):
-        raise SymnetError(f"sort must be 'magnitude' or 'degree', got {sort!r}")
+        raise ArgumentError(f"sort must be 'magnitude' or 'degree', got {sort!r}")
     s = _Settings(dict(settings, digits=digits))
     tables = [p.terms() for p in polys]
     exps = sorted(set().union(*tables), key=lambda e: (sum(e), tuple(-i for i in e)))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numbers
 
-from ..errors import ShapeError, SymnetError
+from ..errors import (ArgumentError, DependencyError, DomainError, InputError, ShapeError, WeightError)
 from ..network import Network
 from ..polynomial import Polynomial
 
@@ -33,7 +33,7 @@ def _mpl():
         import matplotlib  # noqa: F401
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover
-        raise SymnetError("plotting needs matplotlib: pip install 'symnet[plot]'") from None
+        raise DependencyError("plotting needs matplotlib: pip install 'symnet[plot]'") from None
     return Figure
 
 
@@ -75,14 +75,14 @@ def _polys(poly):
     polys = [poly] if isinstance(poly, Polynomial) else list(poly) \
         if isinstance(poly, (tuple, list)) else None
     if not polys or not all(isinstance(p, Polynomial) for p in polys):
-        raise SymnetError(f"expected a Polynomial or a tuple of them (one per output), got "
+        raise InputError(f"expected a Polynomial or a tuple of them (one per output), got "
                           f"{type(poly).__name__}")
     return polys
 
 
 def _check_count(v, name):
     if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-        raise SymnetError(f"{name} must be a positive integer, got {v!r}")
+        raise ArgumentError(f"{name} must be a positive integer, got {v!r}")
     return int(v)
 
 
@@ -126,7 +126,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
     polys = _polys(poly)
     top = _check_count(top, "top")
     if labels not in ("monomial", "nn2poly"):
-        raise SymnetError(f"labels must be 'monomial' or 'nn2poly', got {labels!r}")
+        raise ArgumentError(f"labels must be 'monomial' or 'nn2poly', got {labels!r}")
     fig, axes = _figure(ax, len(polys))
     for k, (p, a) in enumerate(zip(polys, axes)):
         items = []
@@ -136,7 +136,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
             try:
                 items.append((e, float(c)))
             except TypeError:
-                raise SymnetError(f"the coefficient {c} of {e} is not a number; substitute the "
+                raise DomainError(f"the coefficient {c} of {e} is not a number; substitute the "
                                   "symbols in the weights first (net.subs(...))") from None
         items.sort(key=lambda ec: (-abs(ec[1]), sum(ec[0])))
         items = items[:top]
@@ -175,9 +175,9 @@ def _sample(n_inputs, n, radius, seed, center=None):
 
 def _check_net(net):
     if not isinstance(net, Network):
-        raise SymnetError(f"expected a symnet.Network, got {type(net).__name__}")
+        raise InputError(f"expected a symnet.Network, got {type(net).__name__}")
     if net.is_symbolic:
-        raise SymnetError(f"the weights contain the symbols {sorted(map(str, net.free_symbols))};"
+        raise WeightError(f"the weights contain the symbols {sorted(map(str, net.free_symbols))};"
                           " substitute them first with net.subs(...)")
 
 
@@ -287,7 +287,7 @@ def plot_error_vs_order(net, orders=range(1, 8), X=None, *, mode="series", at=No
     _check_net(net)
     orders = [int(q) for q in orders]
     if not orders or any(q < 0 for q in orders):
-        raise SymnetError(f"orders must be non-negative integers, got {orders}")
+        raise ArgumentError(f"orders must be non-negative integers, got {orders}")
     kw = {"mode": mode, "domain": "RR"}
     if mode == "taylor" and at is not None:
         kw["at"] = at
