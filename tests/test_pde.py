@@ -300,7 +300,7 @@ def test_time_limit_gives_undecided_never_a_guess():
 def test_run_limited_stops_a_long_computation():
     import time
 
-    from symnet.pde_zero import run_limited
+    from symnet.pde.zero import run_limited
 
     t0 = time.monotonic()
     finished, value = run_limited(lambda: time.sleep(3) or 1, 0.2)
@@ -403,7 +403,7 @@ def test_checks_work_outside_the_main_thread():
     import threading
     import time
 
-    from symnet.pde_zero import run_limited
+    from symnet.pde.zero import run_limited
 
     out = {}
 

@@ -22,7 +22,7 @@ import re
 
 import sympy
 
-from .errors import FormatError, InputError, NotSupportedError, ShapeError
+from ..errors import FormatError, InputError, NotSupportedError, ShapeError
 
 __all__ = ["Tree", "Neuron", "RidgeSum"]
 

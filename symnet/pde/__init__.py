@@ -32,9 +32,9 @@ Examples
 ['(x, y)', '(z, w)']
 """
 
-from .pde_arch import Neuron, RidgeSum, Tree
-from .pde_check import PDECheck, Witness, check_pde
-from .pde_constraints import (Condition, Constraint, generic_polynomial, nonsingularity_conditions,
+from .architectures import Neuron, RidgeSum, Tree
+from .check import PDECheck, Witness, check_pde
+from .constraints import (Condition, Constraint, generic_polynomial, nonsingularity_conditions,
                               pde_constraints, variety_equations)
 
 __all__ = [

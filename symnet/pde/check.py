@@ -23,11 +23,11 @@ import time
 import mpmath
 import sympy
 
-from .errors import InputError, ShapeError, SymnetError
-from .pde_arch import Neuron, RidgeSum, Tree, as_architecture
-from .pde_constraints import (_Derivatives, _det, _mi, _ridge_matrix_rows, _ridge_rows,
+from ..errors import InputError, ShapeError, SymnetError
+from .architectures import Neuron, RidgeSum, Tree, as_architecture
+from .constraints import (_Derivatives, _det, _mi, _ridge_matrix_rows, _ridge_rows,
                               nonsingularity_conditions, pde_constraints)
-from .pde_zero import (_TRIG, BadPoint, Deadline, Formal, NotNumeric, NumEval, TooBig, exp_form,
+from .zero import (_TRIG, BadPoint, Deadline, Formal, NotNumeric, NumEval, TooBig, exp_form,
                        is_clearly_nonzero, is_exactly_zero, prove_zero, run_limited, to_mp)
 
 __all__ = ["check_pde", "PDECheck", "Witness"]
@@ -86,7 +86,7 @@ def _as_expression(f, inputs):
         try:
             expr = sympy.sympify(f, locals={x.name: x for x in inputs})
         except (sympy.SympifyError, SyntaxError, TypeError, ValueError) as exc:
-            from .errors import FormatError
+            from ..errors import FormatError
 
             raise FormatError(f"cannot read the function {f!r}: {exc}") from None
     else:

@@ -21,7 +21,7 @@ time is up.
 Examples
 --------
 >>> import sympy
->>> from symnet.pde_zero import prove_zero
+>>> from symnet.pde.zero import prove_zero
 >>> x, y = sympy.symbols("x y")
 >>> prove_zero(sympy.tanh(x + y) - (sympy.tanh(x) + sympy.tanh(y)) / (1 + sympy.tanh(x) * sympy.tanh(y)))
 True
@@ -279,7 +279,7 @@ class Formal:
     Examples
     --------
     >>> import sympy
-    >>> from symnet.pde_zero import Formal
+    >>> from symnet.pde.zero import Formal
     >>> x, y = sympy.symbols("x y")
     >>> t, d = sympy.tanh(x*y), x + sympy.sin(y)
     >>> a, b = t + 1/d, t**2 + 2*t/d + d**-2
@@ -366,7 +366,7 @@ class Formal:
         return (n ** k, d ** k)
 
     def det(self, rows):
-        from .pde_constraints import _det
+        from .constraints import _det
 
         class _E:
             __slots__ = ("v",)

@@ -32,8 +32,8 @@ from math import lcm
 
 import sympy
 
-from .errors import InputError, OrderError
-from .pde_arch import Neuron, Tree, as_architecture
+from ..errors import InputError, OrderError
+from .architectures import Neuron, Tree, as_architecture
 
 __all__ = ["Constraint", "Condition", "pde_constraints", "nonsingularity_conditions",
            "variety_equations", "generic_polynomial"]
@@ -237,7 +237,7 @@ class Constraint:
             Unsimplified; it is identically zero iff ``f`` satisfies the
             constraint.
         """
-        from .pde_check import _as_expression
+        from .check import _as_expression
 
         expr, _ = _as_expression(f, self._inputs)
         return self.evaluate(_Derivatives(expr, self._inputs))
@@ -547,7 +547,7 @@ def generic_polynomial(inputs, degree, coefficient="a"):
     >>> generic_polynomial(sympy.symbols("x y"), 1)
     a_00 + a_01*y + a_10*x
     """
-    from .pde_arch import _as_inputs
+    from .architectures import _as_inputs
 
     inputs = _as_inputs(inputs, "generic_polynomial")
     degree = _check_degree(degree)
