@@ -7,7 +7,8 @@ from sympy import Rational, cos, exp, sin, sqrt, tanh
 import symnet
 from symnet import (Neuron, RidgeSum, Tree, check_pde, nonsingularity_conditions, pde_constraints,
                     variety_equations)
-from symnet.errors import FormatError, InputError, NotSupportedError, ShapeError, SymnetError
+from symnet.errors import (ArgumentError, FormatError, InputError, NotSupportedError, ShapeError,
+                           SymnetError)
 
 x, y, z, w, u = sympy.symbols("x y z w u")
 
@@ -249,7 +250,7 @@ def test_bad_inputs():
         check_pde(x * y, "((x,y),z)", point=[1, 2])
     with pytest.raises(InputError):
         check_pde(x * y, "((x,y),z)", point={x: 1, y: 2, z: "abc"})
-    with pytest.raises(InputError):
+    with pytest.raises(ArgumentError):  # was InputError: a timeout is an argument value (as_seconds)
         check_pde(x * y, "((x,y),z)", timeout=-1)
     with pytest.raises(SymnetError):
         variety_equations("((x,y),z)", -1)

@@ -38,14 +38,23 @@ import mpmath
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
-__all__ = []
+from .._validate import as_expr
+from ..errors import ArgumentError
+from .derivatives import _det
+
+__all__ = ["Deadline", "run_limited", "prove_zero", "Formal", "formal_zero", "exp_form", "to_mp",
+           "NumEval", "is_clearly_nonzero", "is_exactly_zero"]
 
 
 class _Alarm(BaseException):
     """Raised by the SIGALRM handler; a BaseException so sympy cannot swallow it."""
 
 
-class TimeUp(Exception):
+class _Signal(Exception):
+    """Internal control flow of the zero tests; caught inside symnet.pde, never raised to users."""
+
+
+class _TimeUp(_Signal):
     """The time limit of a step was reached."""
 
 
@@ -64,7 +73,7 @@ class Deadline:
 
     def check(self):
         if self.expired():
-            raise TimeUp()
+            raise _TimeUp()
 
 
 _abandoned = []  # threads left running after a time limit (for diagnostics)
@@ -85,7 +94,16 @@ def run_limited(fn, seconds):
     """Run ``fn()`` for at most ``seconds``; return ``(finished, value)``.
 
     Exceptions raised by ``fn`` (other than the time limit) propagate.
+
+    Examples
+    --------
+    >>> from symnet.pde.zero import run_limited
+    >>> run_limited(lambda: 42, 1.0)
+    (True, 42)
     """
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or math.isnan(seconds)):
+        raise ArgumentError(f"run_limited: expected a number of seconds or None, got {seconds!r}")
     if seconds is None or seconds == math.inf:
         return True, fn()
     if seconds <= 0:
@@ -217,7 +235,7 @@ def prove_zero(expr, seconds=5.0, info=None):
     dict, ``info["timed_out"]`` is set to True when the time limit stopped
     the attempt.
     """
-    expr = sympy.sympify(expr)
+    expr = as_expr(expr, "prove_zero: expr")
     if expr == 0:
         return True
     deadline = Deadline(seconds)
@@ -229,7 +247,7 @@ def prove_zero(expr, seconds=5.0, info=None):
             return None
         try:
             finished, ok = run_limited(step, None if seconds is None else left)
-        except (TimeUp, RecursionError, MemoryError):
+        except (_TimeUp, RecursionError, MemoryError):
             return None
         except Exception:  # a sympy failure in one step: try the next one
             continue
@@ -245,8 +263,12 @@ def prove_zero(expr, seconds=5.0, info=None):
 # ---------------------------------------------------------------------------
 # formal polynomial identities (python-flint)
 # ---------------------------------------------------------------------------
-class TooBig(Exception):
+class _TooBig(_Signal):
     """A formal expansion would exceed the size limit."""
+
+
+class _FormalDivisionByZero(_Signal):
+    """A formal denominator is the zero polynomial."""
 
 
 def _split_pow(node):
@@ -295,7 +317,7 @@ class Formal:
         self._keys = {}
         seen = set()
         for e in exprs:
-            self._collect(sympy.sympify(e), seen)
+            self._collect(as_expr(e, "Formal: expression"), seen)
         self._I = self._keys.get(sympy.I)
         names = tuple(f"g{i}" for i in range(max(1, len(self._keys))))
         self._ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
@@ -334,7 +356,7 @@ class Formal:
 
     def _check(self, n):
         if n > self.max_terms:
-            raise TooBig(n)
+            raise _TooBig(n)
 
     # -- fraction arithmetic ------------------------------------------------
     def add(self, a, b):
@@ -359,15 +381,13 @@ class Formal:
         n, d = a
         if k < 0:
             if n.is_zero():
-                raise ZeroDivisionError("formal division by zero")
+                raise _FormalDivisionByZero("formal division by zero")
             n, d, k = d, n, -k
         if len(n) > 1 or len(d) > 1:
             self._check(max(len(n), len(d)) ** min(k, 8))
         return (n ** k, d ** k)
 
     def det(self, rows):
-        from .constraints import _det
-
         class _E:
             __slots__ = ("v",)
 
@@ -389,7 +409,7 @@ class Formal:
         return _det([[_E(v) for v in row] for row in rows]).v
 
     def __call__(self, expr):
-        """The image ``(numerator, denominator)`` of ``expr``; raises TooBig or KeyError."""
+        """The image ``(numerator, denominator)`` of ``expr``; raises _TooBig or KeyError."""
         got = self._memo.get(expr)
         if got is not None:
             return got
@@ -450,7 +470,7 @@ def formal_zero(expr, max_terms=4_000_000):
     try:
         F = Formal([expr], max_terms)
         return True if F.is_zero(F(expr)) else None
-    except (TooBig, KeyError, RecursionError, ZeroDivisionError):
+    except (_TooBig, _FormalDivisionByZero, KeyError, RecursionError, ZeroDivisionError):
         return None
 
 
@@ -464,11 +484,11 @@ def exp_form(expr):
 # ---------------------------------------------------------------------------
 # numeric probes
 # ---------------------------------------------------------------------------
-class BadPoint(Exception):
+class _BadPoint(_Signal):
     """The function is not defined (or not real) at a point."""
 
 
-class NotNumeric(Exception):
+class _NotNumeric(_Signal):
     """The expression cannot be evaluated to a number (undefined functions...)."""
 
 
@@ -484,7 +504,7 @@ def to_mp(value, dps, strict=False):
         with mpmath.workdps(dps):
             return mpmath.mpf(int(value.p)) / int(value.q), True
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise BadPoint(str(value))
+        raise _BadPoint(str(value))
     guaranteed = False
     if strict:
         try:
@@ -493,16 +513,16 @@ def to_mp(value, dps, strict=False):
         except PrecisionExhausted:
             num = value.evalf(dps)
         except (TypeError, ValueError, AttributeError) as exc:
-            raise NotNumeric(str(exc)) from None
+            raise _NotNumeric(str(exc)) from None
     else:
         try:
             num = value.evalf(dps)
         except (TypeError, ValueError, AttributeError) as exc:
-            raise NotNumeric(str(exc)) from None
+            raise _NotNumeric(str(exc)) from None
     if not num.is_number:
-        raise NotNumeric(str(value))
+        raise _NotNumeric(str(value))
     if num.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise BadPoint(str(value))
+        raise _BadPoint(str(value))
     re, im = num.as_real_imag()
     try:
         with mpmath.workdps(dps):
@@ -510,7 +530,7 @@ def to_mp(value, dps, strict=False):
             im_mp = mpmath.mpf(sympy.Float(im, dps)) if im != 0 else mpmath.mpf(0)
             return (re_mp if im_mp == 0 else mpmath.mpc(re_mp, im_mp)), guaranteed
     except (TypeError, ValueError):
-        raise NotNumeric(str(value)) from None
+        raise _NotNumeric(str(value)) from None
 
 
 _MPMATH = {
@@ -547,7 +567,7 @@ class NumEval:
             out = mpmath.mpf(int(e.p)) / int(e.q)
         elif e.is_Symbol:
             if e not in self.subs:
-                raise NotNumeric(f"no value for {e}")
+                raise _NotNumeric(f"no value for {e}")
             v = self.subs[e]
             out = mpmath.mpf(int(v.p)) / int(v.q) if v.is_Rational else self._value(v, memo)
         elif e.is_Add:
@@ -559,12 +579,12 @@ class NumEval:
             bv = self._value(b, memo)
             if k.is_Integer:
                 if bv == 0 and k < 0:
-                    raise BadPoint("division by zero")
+                    raise _BadPoint("division by zero")
                 out = bv ** int(k)
             else:
                 kv = self._value(k, memo)
                 if bv == 0 and mpmath.re(kv) <= 0:
-                    raise BadPoint("0 to a non-positive power")
+                    raise _BadPoint("0 to a non-positive power")
                 out = mpmath.power(bv, kv)
         elif e is sympy.I:
             out = mpmath.mpc(0, 1)
@@ -577,17 +597,17 @@ class NumEval:
             try:
                 out = getattr(mpmath, _MPMATH[e.func])(*args)
             except (ZeroDivisionError, ValueError):
-                raise BadPoint(f"{e.func.__name__} is not defined there") from None
+                raise _BadPoint(f"{e.func.__name__} is not defined there") from None
         elif isinstance(e, (sympy.Derivative, sympy.Subs)) or isinstance(e, sympy.core.function.AppliedUndef):
-            raise NotNumeric(f"{e} cannot be evaluated")
+            raise _NotNumeric(f"{e} cannot be evaluated")
         else:
             # anything else (Piecewise, Heaviside, Max, ...): let sympy evaluate this node
             exact = e.xreplace(self.subs)
             if exact.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-                raise BadPoint(f"{e} is not defined there")
+                raise _BadPoint(f"{e} is not defined there")
             num = exact.evalf(mpmath.mp.dps)
             if not num.is_number:
-                raise NotNumeric(f"{e} cannot be evaluated")
+                raise _NotNumeric(f"{e} cannot be evaluated")
             re, im = num.as_real_imag()
             out = mpmath.mpf(sympy.Float(re, mpmath.mp.dps)) if re != 0 else mpmath.mpf(0)
             if im != 0:
@@ -595,7 +615,7 @@ class NumEval:
         if isinstance(out, mpmath.mpc) and out.imag == 0:
             out = out.real
         if not mpmath.isfinite(out):
-            raise BadPoint(f"{e} is not finite there")
+            raise _BadPoint(f"{e} is not finite there")
         memo[e] = out
         return out
 
@@ -607,9 +627,9 @@ class NumEval:
                 try:
                     vals.append(self._value(expr, memo))
                 except ZeroDivisionError:
-                    raise BadPoint("division by zero") from None
+                    raise _BadPoint("division by zero") from None
                 except RecursionError:
-                    raise NotNumeric("expression too deep") from None
+                    raise _NotNumeric("expression too deep") from None
         lo, hi = vals
         with mpmath.workdps(self._wps[1]):
             diff = abs(lo - hi)
