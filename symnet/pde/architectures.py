@@ -69,7 +69,7 @@ from ..errors import FormatError, InputError, NotSupportedError, ParseError, Sha
 from .derivatives import _det, _mi_vars, _undefined_derivative, multi_index
 from .equations import Condition, Constraint, evaluate_conditions
 from .evaluation import (_REL_ZERO, FunctionContext, _gradient_status, _guess_constant)
-from .limits import MAX_SPEC_LENGTH, MAX_TREE_DEPTH, describe_count, refuse_if_too_large, refuse_large_det
+from .limits import MAX_SPEC_LENGTH, MAX_TREE_DEPTH, describe_count, describe_value, refuse_if_too_large, refuse_large_det
 from .zero import _BadPoint, _NotNumeric, is_clearly_nonzero, is_exactly_zero
 
 __all__ = ["Architecture", "Representation", "Tree", "Neuron", "RidgeSum", "Decomposition",
@@ -191,7 +191,7 @@ class Architecture(abc.ABC):
 def _deeper_network_error(what):
     return NotSupportedError(
         "PDE constraints of networks deeper than one layer of neurons are not "
-        f"supported yet: got {what} used as an input. Supported architectures are "
+        f"supported yet: got {describe_value(what)} used as an input. Supported architectures are "
         "Tree(spec) (arbitrary smooth functions at the nodes), Neuron(inputs) and "
         "RidgeSum(m, inputs)."
     )
@@ -217,14 +217,14 @@ def _as_symbol(leaf, where):
         name = leaf.strip()
         if not name.isidentifier():
             raise FormatError(
-                f"a tree leaf must be a variable name such as 'x' or 'x1'; got {leaf!r}{where}"
+                f"a tree leaf must be a variable name such as 'x' or 'x1'; got {describe_value(leaf)}{where}"
             )
         return sympy.Symbol(name)
     if isinstance(leaf, Architecture):
         raise _deeper_network_error(repr(leaf))
     raise InputError(
         "tree leaves must be sympy Symbols (or variable names); got "
-        f"{leaf!r} of type {type(leaf).__name__}{where}"
+        f"{describe_value(leaf)} of type {type(leaf).__name__}{where}"
     )
 
 
@@ -466,7 +466,7 @@ class Tree(Architecture):
         else:
             raise InputError(
                 "a Tree spec must be a string such as '((x,y),z)' or nested tuples of Symbols; "
-                f"got {spec!r} of type {type(spec).__name__}"
+                f"got {describe_value(spec)} of type {type(spec).__name__}"
             )
         children = self._build_children(parsed, "root")
         self._init_from(children)
@@ -510,7 +510,7 @@ class Tree(Architecture):
                 count = self._leaves.count(leaf)
                 raise NotSupportedError(
                     f"trees whose leaves repeat a variable are not supported yet: {leaf} appears "
-                    f"at {count} leaves of {self}. Every leaf must be a distinct input variable."
+                    f"at {count} leaves of {_show(str(self))[1:-1]}. Every leaf must be a distinct input variable."
                 )
             seen[leaf] = True
         names = {}
@@ -780,7 +780,7 @@ def _as_inputs(inputs, who, *, count=None):
         except TypeError:
             raise InputError(
                 f"{who}: inputs must be a sequence of sympy Symbols such as sympy.symbols('x y'); "
-                f"got {inputs!r} of type {type(inputs).__name__}"
+                f"got {describe_value(inputs)} of type {type(inputs).__name__}"
             ) from None
         for item in items:
             if isinstance(item, Architecture):
@@ -1109,7 +1109,7 @@ class RidgeSum(Architecture):
         if more:
             inputs = (inputs,) + more
         if isinstance(m, bool) or not isinstance(m, numbers.Integral):
-            raise InputError(f"RidgeSum: m (the number of ridge functions) must be an int; got {m!r}")
+            raise InputError(f"RidgeSum: m (the number of ridge functions) must be an int; got {describe_value(m)}")
         m = int(m)
         if m < 1:
             raise ShapeError(f"RidgeSum: m (the number of ridge functions) must be at least 1; "
@@ -1294,7 +1294,7 @@ def _network_architecture(net):
     deeper = NotSupportedError(
         "PDE constraints are supported for a single neuron and for one hidden layer with a "
         "linear (identity) output on two inputs; constraints of deeper neuron networks are "
-        f"not supported yet (got {net!r})"
+        f"not supported yet (got {describe_value(net)})"
     )
     try:
         stages = net.stages()
@@ -1344,5 +1344,5 @@ def as_architecture(arch):
         return _network_architecture(arch)
     raise InputError(
         "an architecture must be a Tree, Neuron or RidgeSum (or a tree spec such as '((x,y),z)'); "
-        f"got {arch!r} of type {type(arch).__name__}"
+        f"got {describe_value(arch)} of type {type(arch).__name__}"
     )

@@ -25,7 +25,7 @@ from .architectures import Decomposition, as_architecture
 from .constraints import nonsingularity_conditions, pde_constraints
 from .equations import evaluate_conditions
 from .evaluation import (_DPS_HIGH, _REL_ZERO, FunctionContext, _as_seed, _confirm_nonzero, _random_point,
-                         _relative_size, as_function, as_point)
+                         _relative_size, as_function, as_point, refuse_huge_values)
 from .zero import (_TRIG, _BadPoint, _FormalDivisionByZero, _NotNumeric, _TooBig, Deadline, Formal, exp_form,
                    prove_zero, run_limited)
 
@@ -455,6 +455,7 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
     timeout = as_seconds(timeout, "check_pde: timeout")
     seed = _as_seed(seed)
     user_point = as_point(point, inputs, params)
+    refuse_huge_values(expr, user_point)
     constraints = pde_constraints(arch)
     conditions = nonsingularity_conditions(arch)
 

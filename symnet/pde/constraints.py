@@ -35,14 +35,9 @@ F_x*F_yz - F_y*F_xz = 0
 from ..errors import ArgumentError, InputError
 from .architectures import as_architecture
 from .equations import Condition, Constraint
-from .limits import refuse_if_too_large
+from .limits import describe_value, refuse_if_too_large
 
 __all__ = ["Constraint", "Condition", "pde_constraints", "nonsingularity_conditions"]
-
-
-def _short(arch, limit=80):
-    text = repr(arch)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def pde_constraints(arch, reduced=False):
@@ -87,19 +82,19 @@ def pde_constraints(arch, reduced=False):
     """
     arch = as_architecture(arch)
     if not isinstance(reduced, bool):
-        raise ArgumentError(f"pde_constraints: reduced must be True or False; got {reduced!r}")
+        raise ArgumentError(f"pde_constraints: reduced must be True or False; got {describe_value(reduced)}")
     estimate = arch.size_estimate(reduced)
     if estimate is not None:
         count, nbytes = estimate
         refuse_if_too_large(
-            f"pde_constraints({_short(arch)}{', reduced=True' if reduced else ''})", count, nbytes,
+            f"pde_constraints({describe_value(arch)}{', reduced=True' if reduced else ''})", count, nbytes,
             "constraints", "use a smaller architecture" if reduced else
             "use reduced=True or a smaller architecture")
     out = list(arch.constraints(reduced))
     for c in out:
         if not isinstance(c, Constraint):
             raise InputError(f"{type(arch).__name__}.constraints() must return Constraint objects; got "
-                             f"{c!r} of type {type(c).__name__}")
+                             f"{describe_value(c)} of type {type(c).__name__}")
     return out
 
 
@@ -127,5 +122,5 @@ def nonsingularity_conditions(arch):
     for c in out:
         if not isinstance(c, Condition):
             raise InputError(f"{type(arch).__name__}.conditions() must return Condition objects; got "
-                             f"{c!r} of type {type(c).__name__}")
+                             f"{describe_value(c)} of type {type(c).__name__}")
     return out

@@ -29,7 +29,7 @@ from .._validate import as_symbols
 from ..errors import ArgumentError, InputError, ShapeError
 from .derivatives import _deriv_latex, _det, _undefined_derivative, Derivatives, derivative_name, multi_index
 from .evaluation import _gradient_status, _rank_status, as_function
-from .limits import refuse_large_det
+from .limits import describe_value, refuse_large_det
 
 __all__ = ["Constraint", "Condition", "evaluate_conditions"]
 
@@ -39,7 +39,7 @@ def _as_matrix(matrix, n, who):
     try:
         rows = [list(row) for row in matrix]
     except TypeError:
-        raise InputError(f"{who}: matrix must be a square matrix of multi-indices; got {matrix!r}") from None
+        raise InputError(f"{who}: matrix must be a square matrix of multi-indices; got {describe_value(matrix)}") from None
     if not rows or any(len(row) != len(rows) for row in rows):
         shape = [len(row) for row in rows]
         raise ShapeError(f"{who}: matrix must be square and non-empty; got rows of lengths {shape}")
@@ -51,11 +51,11 @@ def _as_matrix(matrix, n, who):
                 alpha = tuple(a)
             except TypeError:
                 raise InputError(f"{who}: every entry must be a multi-index (a tuple of {n} counts); "
-                                 f"got {a!r}") from None
+                                 f"got {describe_value(a)}") from None
             if len(alpha) != n or any(isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0
                                       for k in alpha):
                 raise ShapeError(f"{who}: every entry must be a multi-index of {n} non-negative integers "
-                                 f"(one per input); got {a!r}")
+                                 f"(one per input); got {describe_value(a)}")
             new.append(tuple(int(k) for k in alpha))
         out.append(tuple(new))
     return tuple(out)
@@ -123,7 +123,7 @@ class Constraint:
     def __init__(self, inputs, matrix, kind, *, node=None, triple=None, minor=None, reference=None):
         inputs = as_symbols(inputs, "Constraint: inputs")
         if not isinstance(kind, str):
-            raise InputError(f"Constraint: kind must be a string such as 'tree'; got {kind!r}")
+            raise InputError(f"Constraint: kind must be a string such as 'tree'; got {describe_value(kind)}")
         self._init(inputs, _as_matrix(matrix, len(inputs), "Constraint"), kind, node, triple, minor,
                    reference)
 
@@ -325,7 +325,7 @@ class Condition:
     def __init__(self, kind, inputs, variables=(), node=None, rows=None, rank=None, matrix=None):
         if type(self).status_at is Condition.status_at and kind not in ("gradient", "rank"):
             raise ArgumentError(f"Condition: kind must be 'gradient' or 'rank' (or override status_at in "
-                                f"a subclass); got {kind!r}")
+                                f"a subclass); got {describe_value(kind)}")
         self.kind = kind
         self.inputs = tuple(inputs)
         self.variables = tuple(variables)
@@ -341,7 +341,7 @@ class Condition:
         if kind == "rank" and (matrix is None or isinstance(rank, bool) or not isinstance(rank, int)
                                or rank < 1):
             raise ArgumentError(f"Condition: kind 'rank' needs a matrix and a positive integer rank; got "
-                                f"rank={rank!r} and {'no' if matrix is None else 'a'} matrix")
+                                f"rank={describe_value(rank)} and {'no' if matrix is None else 'a'} matrix")
 
     @property
     def matrix(self):

@@ -20,6 +20,7 @@ Examples
 (6, 2)
 """
 
+import decimal
 import itertools
 import math
 import numbers
@@ -30,11 +31,12 @@ import mpmath
 import sympy
 
 from .._validate import as_expr, parse_expr
-from ..errors import ArgumentError, InputError, NotSupportedError, ShapeError
+from ..errors import ArgumentError, InputError, NotSupportedError, ResourceError, ShapeError
 from .derivatives import Derivatives, _det, multi_index
+from .limits import MAX_EXACT_BITS, describe_count, describe_value
 from .zero import _BadPoint, _NotNumeric, NumEval, is_clearly_nonzero, is_exactly_zero, prove_zero, to_mp
 
-__all__ = ["FunctionContext", "PointValues", "as_function", "as_point"]
+__all__ = ["FunctionContext", "PointValues", "as_function", "as_point", "refuse_huge_values"]
 
 _DPS = 40            # digits of the probes
 _DPS_HIGH = 100      # digits of the second round of probes
@@ -99,18 +101,23 @@ def as_function(f, inputs):
                     f"the network's inputs {net_inputs} are not the architecture's inputs {inputs}; "
                     "build the architecture on net.inputs"
                 )
+    elif isinstance(f, decimal.Decimal):
+        if not f.is_finite():
+            raise InputError(f"f must be a finite expression; got {describe_value(f)}")
+        expr = sympy.Rational(*f.as_integer_ratio())
     elif isinstance(f, (str, bool, int, float)) or type(f).__module__ == "numpy" or isinstance(
             f, numbers.Rational):
         expr = as_expr(f, "f")  # strings: the safe parser; bools refused
     else:
         raise InputError(
             "f must be a sympy expression, a number, a string or a one-output symnet Network; got "
-            f"{f!r} of type {type(f).__name__}"
+            f"{describe_value(f)} of type {type(f).__name__}"
         )
     if not isinstance(expr, sympy.Expr) or getattr(expr, "is_Matrix", False):
-        raise InputError(f"f must be a scalar sympy expression; got {expr!r} of type {type(expr).__name__}")
+        raise InputError(f"f must be a scalar sympy expression; got {describe_value(expr)} of type "
+                         f"{type(expr).__name__}")
     if expr.has(*_NONFINITE):
-        raise InputError(f"f must be a finite expression; got {expr}")
+        raise InputError(f"f must be a finite expression; got {describe_value(expr)}")
     by_name = {x.name: x for x in inputs}
     rename = {}
     for s in expr.free_symbols:
@@ -129,27 +136,32 @@ def _as_coordinate(value, name):
     if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
         value = value.item()
     if isinstance(value, bool):
-        raise InputError(f"{where} must be a number; got {value!r}")
+        raise InputError(f"{where} must be a number; got {describe_value(value)}")
     if isinstance(value, str):
         v = parse_expr(value, where)  # ParseError for anything but an expression
     elif isinstance(value, sympy.Basic):
         v = value
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise InputError(f"{where} must be a finite number; got {value!r}")
+            raise InputError(f"{where} must be a finite number; got {describe_value(value)}")
         v = sympy.Rational(value)
     elif isinstance(value, numbers.Integral):
         v = sympy.Integer(int(value))
     elif isinstance(value, numbers.Rational):
         v = sympy.Rational(int(value.numerator), int(value.denominator))
+    elif isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise InputError(f"{where} must be a finite number; got {describe_value(value)}")
+        v = sympy.Rational(*value.as_integer_ratio())
     elif isinstance(value, numbers.Real):
         return _as_coordinate(float(value), name)
     else:
-        raise InputError(f"{where} must be a finite real number; got {value!r} of type {type(value).__name__}")
+        raise InputError(f"{where} must be a finite real number; got {describe_value(value)} of type "
+                         f"{type(value).__name__}")
     if not (isinstance(v, sympy.Expr) and v.is_number) or v.has(*_NONFINITE):
-        raise InputError(f"{where} must be a finite number; got {value!r}")
+        raise InputError(f"{where} must be a finite number; got {describe_value(value)}")
     if v.is_extended_real is False:
-        raise InputError(f"{where} must be a real number; got {value!r}")
+        raise InputError(f"{where} must be a real number; got {describe_value(value)}")
     return _exact_floats(v)
 
 
@@ -181,14 +193,14 @@ def as_point(point, inputs, params=()):
             if isinstance(sym, sympy.Symbol) and sym not in inputs + params and sym.name in names:
                 sym = names[sym.name]
             if sym is None or sym not in inputs + params:
-                raise InputError(f"the point gives a value for {key!r}, which is not an input of the "
+                raise InputError(f"the point gives a value for {describe_value(key)}, which is not an input of the "
                                  f"architecture {inputs} nor a parameter of f")
             out[sym] = _as_coordinate(value, sym)
         missing = [x for x in inputs if x not in out]
         if missing:
             raise ShapeError(f"the point must give a value for every input {inputs}; missing {tuple(missing)}")
         return {s: out[s] for s in inputs + params if s in out}
-    bad = InputError(f"point must be a dict or a sequence of numbers; got {point!r} of type "
+    bad = InputError(f"point must be a dict or a sequence of numbers; got {describe_value(point)} of type "
                      f"{type(point).__name__}")
     if isinstance(point, (str, bytes, sympy.Basic, set, frozenset)):
         raise bad
@@ -205,13 +217,49 @@ def as_point(point, inputs, params=()):
     return out
 
 
+def refuse_huge_values(expr, point=None):
+    """Refuse ``f`` when its exact values at rational points would be too large to compute.
+
+    The estimate is the largest exponent in ``expr`` times the bits of the
+    coordinates (the user's point, or the small random points); it must stay
+    below :data:`symnet.pde.limits.MAX_EXACT_BITS`.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.evaluation import refuse_huge_values
+    >>> x = sympy.Symbol("x")
+    >>> refuse_huge_values(x**100)
+    >>> refuse_huge_values(x**(10**9))
+    Traceback (most recent call last):
+    ...
+    symnet.errors.ResourceError: check_pde: f has the exponent 1,000,000,000, so its exact values at rational points would have about 10,000,000,000 bits, more than the limit of 1,000,000 bits
+    """
+    exponent = 0
+    for p in expr.atoms(sympy.Pow):
+        e = p.exp
+        if e.is_Rational:
+            exponent = max(exponent, abs(int(e.p)), int(e.q))
+    if not exponent:
+        return
+    bits = 10  # the random points: small rationals scaled by up to 100
+    for v in (point or {}).values():
+        if v.is_Rational:
+            bits = max(bits, int(v.p).bit_length() + int(v.q).bit_length())
+    if exponent * bits > MAX_EXACT_BITS:
+        raise ResourceError(
+            f"check_pde: f has the exponent {describe_count(exponent)}, so its exact values at rational "
+            f"points would have about {describe_count(exponent * bits)} bits, more than the limit of "
+            f"{MAX_EXACT_BITS:,} bits")
+
+
 def _as_seed(seed):
     if seed is None:
         return None
     if type(seed).__module__ == "numpy" and hasattr(seed, "item"):
         seed = seed.item()
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ArgumentError(f"seed: expected an integer or None, got {seed!r}")
+        raise ArgumentError(f"check_pde: seed: expected an integer or None, got {describe_value(seed)}")
     return seed
 
 

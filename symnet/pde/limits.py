@@ -28,8 +28,8 @@ from .._validate import available_memory
 from ..errors import ResourceError
 
 __all__ = ["MAX_CONSTRAINTS", "MAX_TREE_DEPTH", "MAX_SPEC_LENGTH", "MAX_DET_STEPS", "MAX_TERMS",
-           "memory_budget", "refuse_if_too_large", "describe_count", "describe_bytes",
-           "det_steps", "refuse_large_det"]
+           "MAX_EXACT_BITS", "memory_budget", "refuse_if_too_large", "describe_count", "describe_bytes",
+           "describe_value", "det_steps", "refuse_large_det"]
 
 #: Most constraints one call builds (about 30 us and 0.3-3 KB each).
 MAX_CONSTRAINTS = 1_000_000
@@ -42,6 +42,9 @@ MAX_SPEC_LENGTH = 1 << 20
 MAX_DET_STEPS = 1 << 20
 #: Most terms of a generic polynomial.
 MAX_TERMS = 1_000_000
+#: Largest exact value check_pde computes at a point, in bits (estimated as the
+#: largest exponent in ``f`` times the size of the coordinates).
+MAX_EXACT_BITS = 1_000_000
 
 
 def memory_budget():
@@ -78,6 +81,28 @@ def describe_count(n):
     if mantissa >= 9.95:
         mantissa, exponent = 1.0, exponent + 1
     return f"about {mantissa:.1f}e+{exponent:02d}"
+
+
+def describe_value(value, limit=80):
+    """A value for an error message: its repr on one line, shortened to ``limit`` characters.
+
+    Examples
+    --------
+    >>> from symnet.pde.limits import describe_value
+    >>> describe_value([1, 2,
+    ...                 3], limit=8)
+    '[1, 2, 3...'
+    >>> describe_value(10**5000)
+    'about 1.0e+5000'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**12:
+        return describe_count(value)
+    try:
+        text = repr(value)
+    except Exception:  # e.g. sympy integers beyond Python's digit limit for str()
+        return f"a {type(value).__name__}"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def describe_bytes(nbytes):

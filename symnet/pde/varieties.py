@@ -26,7 +26,7 @@ from ..errors import ArgumentError, InputError
 from .architectures import _as_inputs, as_architecture
 from .constraints import pde_constraints
 from .derivatives import multi_index
-from .limits import MAX_TERMS, refuse_if_too_large
+from .limits import MAX_TERMS, describe_value, refuse_if_too_large
 
 __all__ = ["generic_polynomial", "variety_equations"]
 
@@ -47,7 +47,7 @@ def _exponents(n, degree):
 
 def _as_prefix(coefficient, who):
     if not isinstance(coefficient, str) or not coefficient.isidentifier():
-        raise InputError(f"{who}: coefficient must be a name prefix such as 'a'; got {coefficient!r}")
+        raise InputError(f"{who}: coefficient must be a name prefix such as 'a'; got {describe_value(coefficient)}")
     return coefficient
 
 
@@ -127,7 +127,7 @@ def variety_equations(arch, degree, *, coefficient="a", independent=True):
     degree = as_degree(degree, "degree")
     coefficient = _as_prefix(coefficient, "variety_equations")
     if not isinstance(independent, bool):
-        raise ArgumentError(f"variety_equations: independent must be True or False; got {independent!r}")
+        raise ArgumentError(f"variety_equations: independent must be True or False; got {describe_value(independent)}")
     inputs = tuple(arch.inputs)
     n = len(inputs)
     K = _refuse_many_coefficients(n, degree, "variety_equations")
