@@ -66,10 +66,11 @@ import sympy
 
 from .._validate import as_symbols
 from ..errors import FormatError, InputError, NotSupportedError, ParseError, ShapeError, SymnetError
-from .derivatives import _det, _mi_vars, _undefined_derivative, multi_index
+from .derivatives import _det, _undefined_derivative, multi_index
 from .equations import Condition, Constraint, evaluate_conditions
 from .evaluation import (_REL_ZERO, FunctionContext, _gradient_status, _guess_constant)
-from .limits import MAX_SPEC_LENGTH, MAX_TREE_DEPTH, describe_count, describe_value, refuse_if_too_large, refuse_large_det
+from .limits import (MAX_SPEC_LENGTH, MAX_TREE_DEPTH, describe_count, describe_value, refuse_if_too_large,
+                     refuse_large_det)
 from .zero import _BadPoint, _NotNumeric, is_clearly_nonzero, is_exactly_zero
 
 __all__ = ["Architecture", "Representation", "Tree", "Neuron", "RidgeSum", "Decomposition",
@@ -91,6 +92,12 @@ class Representation(NamedTuple):
         The inner functions, when the architecture can build them.
     directions : list or None
         The directions of ridge functions / weight vectors, when known.
+
+    Examples
+    --------
+    >>> from symnet.pde.architectures import Representation
+    >>> Representation(True, "the gradient is constant").representable
+    True
     """
 
     representable: object
@@ -267,7 +274,8 @@ def _parse_string(spec):
     def node(i):
         # returns (parsed, next index)
         if i >= len(tokens):
-            raise ParseError(f"in tree spec {_show(spec)}: expected a variable or '(' but got the end of the spec")
+            raise ParseError(f"in tree spec {_show(spec)}: expected a variable or '(' but got the end of "
+                             "the spec")
         kind, text, pos = tokens[i]
         if kind == "name":
             if not text.isidentifier():
@@ -298,7 +306,8 @@ def _parse_string(spec):
                         )
                     return tuple(children), j + 1
                 raise ParseError(
-                    f"in tree spec {_show(spec)}: expected ',' or {closing!r} after a child, got {describe(j)}"
+                    f"in tree spec {_show(spec)}: expected ',' or {closing!r} after a child, "
+                    f"got {describe(j)}"
                 )
         raise ParseError(f"in tree spec {_show(spec)}: expected a variable or '(', got {describe(i)}")
 
@@ -510,7 +519,8 @@ class Tree(Architecture):
                 count = self._leaves.count(leaf)
                 raise NotSupportedError(
                     f"trees whose leaves repeat a variable are not supported yet: {leaf} appears "
-                    f"at {count} leaves of {_show(str(self))[1:-1]}. Every leaf must be a distinct input variable."
+                    f"at {count} leaves of {_show(str(self))[1:-1]}. Every leaf must be a distinct "
+                    "input variable."
                 )
             seen[leaf] = True
         names = {}
@@ -713,7 +723,8 @@ class Tree(Architecture):
                 keep.append(x)
         if len(keep) == n:
             if nonsingular is False:
-                return Representation(None, "a non-singularity condition fails at the point: inconclusive there")
+                return Representation(None, "a non-singularity condition fails at the point: "
+                                            "inconclusive there")
             return Representation(None, "non-singularity could not be decided at the point")
         if not keep:
             return Representation(True, "f does not depend on the inputs", Decomposition())
@@ -867,7 +878,8 @@ class Neuron(Architecture):
         reference = sympy.Derivative(sympy.Function("F")(*inputs), inputs[0]) if reduced else None
         for i, j in pairs:
             for k in range(n):
-                matrix = [[multi_index(n, i), multi_index(n, j)], [multi_index(n, i, k), multi_index(n, j, k)]]
+                matrix = [[multi_index(n, i), multi_index(n, j)],
+                          [multi_index(n, i, k), multi_index(n, j, k)]]
                 out.append(Constraint._trusted(inputs, matrix, "neuron",
                                                triple=(inputs[i], inputs[j], inputs[k]), reference=reference))
         return out
@@ -1109,7 +1121,8 @@ class RidgeSum(Architecture):
         if more:
             inputs = (inputs,) + more
         if isinstance(m, bool) or not isinstance(m, numbers.Integral):
-            raise InputError(f"RidgeSum: m (the number of ridge functions) must be an int; got {describe_value(m)}")
+            raise InputError(f"RidgeSum: m (the number of ridge functions) must be an int; "
+                             f"got {describe_value(m)}")
         m = int(m)
         if m < 1:
             raise ShapeError(f"RidgeSum: m (the number of ridge functions) must be at least 1; "
@@ -1157,13 +1170,14 @@ class RidgeSum(Architecture):
         return count, count * _constraint_bytes(m + 1, 2)
 
     def constraints(self, reduced=False):
-        """Every ``(m+1) x (m+1)`` minor of ``M_m`` (reduced: ``m`` fixed rows of ``M_{m-1}`` and one more)."""
+        """Every ``(m+1) x (m+1)`` minor of ``M_m`` (reduced: ``m`` fixed rows of ``M_{m-1}``, one more)."""
         m, inputs = self._m, self._inputs
         rows = _ridge_rows(m)
         out = []
         if not reduced:
             for combo in itertools.combinations(rows, m + 1):
-                out.append(Constraint._trusted(inputs, _ridge_matrix_rows(m, combo), "ridge", minor=tuple(combo)))
+                out.append(Constraint._trusted(inputs, _ridge_matrix_rows(m, combo), "ridge",
+                                               minor=tuple(combo)))
             return out
         ref_rows = _ridge_rows(m - 1)[:m]
         ref_matrix = _ridge_matrix_rows(m, ref_rows)

@@ -125,7 +125,7 @@ class PDECheck:
     ----------
     f : sympy.Expr
         The function checked (a Network is replaced by its expression).
-    arch : Tree, Neuron or RidgeSum
+    arch : Architecture
     constraints : list of Constraint
         The full set of constraints of ``arch``.
     status : list of str
@@ -394,24 +394,26 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
 
     Parameters
     ----------
-    f : sympy.Expr or Network
+    f : sympy.Expr, number, str or Network
         A function of the architecture's inputs (a one-output symnet
-        Network is checked through ``f.expr()``).  Other free symbols are
-        parameters: "satisfied" means identically in them, and probes give
-        them random rational values too.  Floats are converted exactly to
-        rationals.
-    arch : Tree, Neuron, RidgeSum, str or tuple
+        Network is checked through ``f.expr()``; a string is read with the
+        safe parser :func:`symnet._validate.parse_expr`, never evaluated).
+        Other free symbols are parameters: "satisfied" means identically in
+        them, and probes give them random rational values too.  Floats are
+        converted exactly to rationals.
+    arch : Architecture (Tree, Neuron, RidgeSum, ...), str, tuple or Network
         The architecture (a string or nested tuple is read as a Tree).
     point : dict or sequence, optional
         Where non-singularity is checked and the decomposition is
-        anchored: a dict Symbol -> number or a sequence in the order of the
-        inputs.  Default: a random rational point where ``f`` is defined.
+        anchored: a dict Symbol (or name) -> number or a sequence in the
+        order of the inputs; numbers may be strings such as ``"1/3"``.
+        Default: a random rational point where ``f`` is defined.
     timeout : float or None, optional
         Time limit in seconds for the exact proof of each constraint
-        (default 5); proofs stop altogether after ``max(30, 10 * timeout)``
-        seconds, leaving the remaining constraints undecided.  ``None``: no
-        limit.
-    seed : int, optional
+        (default 5, a positive finite number); proofs stop altogether after
+        ``max(30, 10 * timeout)`` seconds, leaving the remaining constraints
+        undecided.  ``None``: no limit.
+    seed : int or None, optional
         Seed of the random rational points (results are reproducible).
 
     Returns
@@ -420,6 +422,23 @@ def check_pde(f, arch, *, point=None, timeout=5.0, seed=0):
         ``satisfied`` (True proven / False with an exact witness / None
         undecided with the reason), ``nonsingular``, ``representable``,
         ``decomposition`` (trees), ``directions`` (ridge sums, neurons).
+
+    Raises
+    ------
+    InputError
+        ``f`` is not a finite scalar expression, a coordinate is not a
+        finite real number (NaN and infinities included), the architecture
+        is not one.
+    ParseError
+        A string (``f`` or a coordinate) is outside the expression language.
+    ShapeError
+        The point does not give one value per input.
+    ArgumentError
+        A bad ``timeout`` or ``seed``.
+    ResourceError
+        The architecture has too many constraints (see
+        :func:`symnet.pde_constraints`) or ``f``'s exact values would be too
+        large (see :data:`symnet.pde.limits.MAX_EXACT_BITS`).
 
     Notes
     -----

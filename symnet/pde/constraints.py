@@ -45,7 +45,7 @@ def pde_constraints(arch, reduced=False):
 
     Parameters
     ----------
-    arch : Tree, Neuron, RidgeSum, str or tuple
+    arch : Architecture (Tree, Neuron, RidgeSum, ...), str, tuple or Network
         The architecture; a string or nested tuple is read as a :class:`Tree`.
     reduced : bool, optional
         If False (default), the full set generated from the topology:
@@ -64,9 +64,23 @@ def pde_constraints(arch, reduced=False):
         neuron, ``C_{1j;k}``; for a ridge sum, the minors made of ``m``
         fixed rows of ``M_{m-1}`` and one more row of ``M_m``.
 
+        Any other :class:`~symnet.pde.architectures.Architecture` gives its
+        ``constraints(reduced)``.
+
     Returns
     -------
     list of Constraint
+
+    Raises
+    ------
+    ResourceError
+        When the architecture's size estimate exceeds
+        :data:`symnet.pde.limits.MAX_CONSTRAINTS` constraints or half of the
+        memory this process may use (refused before any work, the message
+        states the estimate and the limit).
+    InputError, ArgumentError
+        For something that is not an architecture, or a ``reduced`` that is
+        not a bool.
 
     Examples
     --------
@@ -108,6 +122,7 @@ def nonsingularity_conditions(arch):
       chain of unary nodes over the same leaves gives one condition.
     * Neuron: the gradient of ``F`` is nonzero.
     * Ridge sum of ``m`` terms: ``M_{m-1}`` has rank ``m``.
+    * Any other :class:`~symnet.pde.architectures.Architecture`: its ``conditions()``.
 
     Examples
     --------

@@ -39,7 +39,8 @@ def _as_matrix(matrix, n, who):
     try:
         rows = [list(row) for row in matrix]
     except TypeError:
-        raise InputError(f"{who}: matrix must be a square matrix of multi-indices; got {describe_value(matrix)}") from None
+        raise InputError(f"{who}: matrix must be a square matrix of multi-indices; "
+                         f"got {describe_value(matrix)}") from None
     if not rows or any(len(row) != len(rows) for row in rows):
         shape = [len(row) for row in rows]
         raise ShapeError(f"{who}: matrix must be square and non-empty; got rows of lengths {shape}")
@@ -216,8 +217,9 @@ class Constraint:
                 try:
                     return values[alpha]
                 except (KeyError, IndexError, TypeError):
-                    raise InputError(f"Constraint.evaluate: values has no value for the derivative "
-                                     f"{derivative_name(alpha, self._inputs)} (multi-index {alpha})") from None
+                    raise InputError(
+                        f"Constraint.evaluate: values has no value for the derivative "
+                        f"{derivative_name(alpha, self._inputs)} (multi-index {alpha})") from None
         else:
             raise InputError("Constraint.evaluate: values must be a mapping or a callable from "
                              f"multi-indices to values; got {type(values).__name__}")

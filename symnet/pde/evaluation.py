@@ -193,8 +193,8 @@ def as_point(point, inputs, params=()):
             if isinstance(sym, sympy.Symbol) and sym not in inputs + params and sym.name in names:
                 sym = names[sym.name]
             if sym is None or sym not in inputs + params:
-                raise InputError(f"the point gives a value for {describe_value(key)}, which is not an input of the "
-                                 f"architecture {inputs} nor a parameter of f")
+                raise InputError(f"the point gives a value for {describe_value(key)}, which is not an input "
+                                 f"of the architecture {inputs} nor a parameter of f")
             out[sym] = _as_coordinate(value, sym)
         missing = [x for x in inputs if x not in out]
         if missing:
@@ -233,7 +233,7 @@ def refuse_huge_values(expr, point=None):
     >>> refuse_huge_values(x**(10**9))
     Traceback (most recent call last):
     ...
-    symnet.errors.ResourceError: check_pde: f has the exponent 1,000,000,000, so its exact values at rational points would have about 10,000,000,000 bits, more than the limit of 1,000,000 bits
+    symnet.errors.ResourceError: check_pde: f has the exponent 1,000,000,000, so its exact values ... bits
     """
     exponent = 0
     for p in expr.atoms(sympy.Pow):
@@ -281,6 +281,15 @@ class PointValues:
     ``mpmath`` number); they raise internal signals when ``f`` is not
     defined or not numeric there, which the callers in :mod:`symnet.pde`
     catch.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.evaluation import FunctionContext
+    >>> x, y = sympy.symbols("x y")
+    >>> pv = FunctionContext(sympy.exp(x) * y, (x, y), ()).values_at({x: 0, y: 2})
+    >>> pv.exact((1, 1)), float(pv.approx((2, 0)))
+    (1, 2.0)
     """
 
     def __init__(self, derivs, subs, user_point, dps, rational):
@@ -407,6 +416,15 @@ class FunctionContext:
         User symbol -> the real Dummy used internally.
     derivs : Derivatives
         ``derivs(alpha)``: the derivatives of ``f`` in the real dummies.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.evaluation import FunctionContext
+    >>> x, y = sympy.symbols("x y")
+    >>> fn = FunctionContext(x * y + 3, (x, y), ())
+    >>> fn.back(fn.derivs((1, 0))), fn.is_constant(), len(fn.random_points(2, fn.first_order()))
+    (y, False, 2)
     """
 
     def __init__(self, expr, inputs, params, seed=0, timeout=None, recheck=None):
@@ -437,7 +455,9 @@ class FunctionContext:
         return "f cannot be evaluated numerically at rational points"
 
     def values_at(self, user_point, dps=_DPS):
-        """The :class:`PointValues` of ``f`` at a dict user symbol -> exact number."""
+        """The :class:`PointValues` of ``f`` at a dict user symbol -> number (made exact)."""
+        user_point = {s: v if isinstance(v, sympy.Rational) else _as_coordinate(v, s)
+                      for s, v in user_point.items()}
         subs = {self.real[s]: v for s, v in user_point.items()}
         return PointValues(self.derivs, subs, dict(user_point), dps, self.rational)
 

@@ -21,7 +21,7 @@ from math import gcd, lcm
 
 import sympy
 
-from .._validate import as_degree, as_name
+from .._validate import as_degree
 from ..errors import ArgumentError, InputError
 from .architectures import _as_inputs, as_architecture
 from .constraints import pde_constraints
@@ -47,7 +47,8 @@ def _exponents(n, degree):
 
 def _as_prefix(coefficient, who):
     if not isinstance(coefficient, str) or not coefficient.isidentifier():
-        raise InputError(f"{who}: coefficient must be a name prefix such as 'a'; got {describe_value(coefficient)}")
+        raise InputError(f"{who}: coefficient must be a name prefix such as 'a'; "
+                         f"got {describe_value(coefficient)}")
     return coefficient
 
 
@@ -127,7 +128,8 @@ def variety_equations(arch, degree, *, coefficient="a", independent=True):
     degree = as_degree(degree, "degree")
     coefficient = _as_prefix(coefficient, "variety_equations")
     if not isinstance(independent, bool):
-        raise ArgumentError(f"variety_equations: independent must be True or False; got {describe_value(independent)}")
+        raise ArgumentError(f"variety_equations: independent must be True or False; "
+                            f"got {describe_value(independent)}")
     inputs = tuple(arch.inputs)
     n = len(inputs)
     K = _refuse_many_coefficients(n, degree, "variety_equations")

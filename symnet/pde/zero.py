@@ -59,7 +59,14 @@ class _TimeUp(_Signal):
 
 
 class Deadline:
-    """A point in time after which work stops (``None`` seconds = never)."""
+    """A point in time after which work stops (``None`` seconds = never).
+
+    Examples
+    --------
+    >>> from symnet.pde.zero import Deadline
+    >>> Deadline(None).expired(), Deadline(60).remaining() > 59
+    (False, True)
+    """
 
     def __init__(self, seconds):
         self.start = time.monotonic()
@@ -234,6 +241,14 @@ def prove_zero(expr, seconds=5.0, info=None):
     (never False: failing to prove is not a disproof).  If ``info`` is a
     dict, ``info["timed_out"]`` is set to True when the time limit stopped
     the attempt.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import prove_zero
+    >>> x = sympy.Symbol("x")
+    >>> prove_zero(sympy.cosh(x)**2 - sympy.sinh(x)**2 - 1), prove_zero(x) is None
+    (True, True)
     """
     expr = as_expr(expr, "prove_zero: expr")
     if expr == 0:
@@ -466,7 +481,16 @@ class Formal:
 
 
 def formal_zero(expr, max_terms=4_000_000):
-    """True if ``expr`` is formally zero (see :class:`Formal`), else None."""
+    """True if ``expr`` is formally zero (see :class:`Formal`), else None.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import formal_zero
+    >>> x, y = sympy.symbols("x y")
+    >>> formal_zero((x + y)**2 - x**2 - 2*x*y - y**2), formal_zero(x - y)
+    (True, None)
+    """
     try:
         F = Formal([expr], max_terms)
         return True if F.is_zero(F(expr)) else None
@@ -476,7 +500,16 @@ def formal_zero(expr, max_terms=4_000_000):
 
 def exp_form(expr):
     """``expr`` with trigonometric and hyperbolic functions as exponentials, and every
-    ``exp`` written in independent generators (see :func:`_exp_generators`)."""
+    ``exp`` written in independent generators (see :func:`_exp_generators`).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import exp_form, formal_zero
+    >>> x = sympy.Symbol("x")
+    >>> formal_zero(exp_form(sympy.sin(2*x) - 2*sympy.sin(x)*sympy.cos(x)))
+    True
+    """
     e = expr.rewrite(sympy.exp) if expr.has(*_TRIG) else expr
     return _exp_generators(e)
 
@@ -499,6 +532,13 @@ def to_mp(value, dps, strict=False):
     ``dps`` digits are known to be correct (rationals, or sympy's
     ``evalf(strict=True)`` succeeded).  With ``strict=False`` no guarantee
     is sought (faster, for probes only).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import to_mp
+    >>> to_mp(sympy.Rational(1, 4), 20)
+    (mpf('0.25'), True)
     """
     if value.is_Rational:
         with mpmath.workdps(dps):
@@ -551,6 +591,15 @@ class NumEval:
     two working precisions; it is reported as *guaranteed* to ``dps``
     digits when both agree to ``dps`` digits (a difference far below the
     value is the error estimate of the lower precision).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import NumEval
+    >>> x = sympy.Symbol("x")
+    >>> value, guaranteed = NumEval({x: sympy.Rational(1, 2)}, 30)(sympy.exp(x) * 4)
+    >>> round(float(value), 6), guaranteed
+    (6.594885, True)
     """
 
     def __init__(self, subs, dps):
@@ -643,6 +692,13 @@ def is_clearly_nonzero(exact, digits=30):
 
     Rationals are decided exactly; other numbers with
     ``evalf(digits, strict=True)``, whose digits are guaranteed.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import is_clearly_nonzero
+    >>> is_clearly_nonzero(sympy.pi - 3), is_clearly_nonzero(sympy.Integer(0))
+    (True, None)
     """
     if exact.is_Rational:
         return True if exact != 0 else None
@@ -660,7 +716,15 @@ def is_clearly_nonzero(exact, digits=30):
 
 
 def is_exactly_zero(exact, seconds=1.0):
-    """True when an exact sympy number is proven to be zero, None otherwise."""
+    """True when an exact sympy number is proven to be zero, None otherwise.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import is_exactly_zero
+    >>> is_exactly_zero(sympy.sqrt(8) - 2*sympy.sqrt(2)), is_exactly_zero(sympy.Integer(1))
+    (True, None)
+    """
     if exact == 0:
         return True
     if exact.is_Rational:
