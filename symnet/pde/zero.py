@@ -97,6 +97,13 @@ def _can_use_alarm():
         return False
 
 
+def _check_seconds(seconds, who):
+    """Refuse a time limit that is neither None nor a number (NaN included)."""
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or math.isnan(seconds)):
+        raise ArgumentError(f"{who}: expected a number of seconds or None, got {seconds!r}")
+
+
 def run_limited(fn, seconds):
     """Run ``fn()`` for at most ``seconds``; return ``(finished, value)``.
 
@@ -108,9 +115,7 @@ def run_limited(fn, seconds):
     >>> run_limited(lambda: 42, 1.0)
     (True, 42)
     """
-    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
-                                or math.isnan(seconds)):
-        raise ArgumentError(f"run_limited: expected a number of seconds or None, got {seconds!r}")
+    _check_seconds(seconds, "run_limited")
     if seconds is None or seconds == math.inf:
         return True, fn()
     if seconds <= 0:
@@ -251,6 +256,7 @@ def prove_zero(expr, seconds=5.0, info=None):
     (True, True)
     """
     expr = as_expr(expr, "prove_zero: expr")
+    _check_seconds(seconds, "prove_zero")
     if expr == 0:
         return True
     deadline = Deadline(seconds)
