@@ -362,30 +362,29 @@ def cmd_expand(args, out):
 # pde
 # ---------------------------------------------------------------------------
 
-def _names(text):
-    import sympy
-    from symnet._validate import as_name
-
-    def _symbol_from_name(s, where):
-        return sympy.Symbol(as_name(s, where))
-
-    parts = [s.strip() for s in text.replace(" ", ",").split(",") if s.strip()]
-    return tuple(_symbol_from_name(s, "--vars") for s in parts) if parts else tuple(
-        sympy.symbols(text))
-
-
 def cmd_pde(args, out):
     import sympy
 
     import symnet
-    from symnet._validate import parse_expr as _parse_expr
+    from symnet._validate import as_symbols, parse_expr
+    from symnet.errors import ArgumentError
 
-    expr = _parse_expr(args.expr, "EXPR") if args.expr is not None else None
-    variables = _names(args.vars) if args.vars else None
+    if args.ridges is not None:
+        # refuse an m too large before anything else, with the estimate (the names are placeholders)
+        symnet.RidgeSum(args.ridges, ("x", "y"))
+    expr = parse_expr(args.expr, "EXPR") if args.expr is not None else None
+    variables = as_symbols(args.vars, "--vars") if args.vars else None
     if variables is None and expr is not None and (args.neuron or args.ridges is not None):
         variables = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
     if args.tree is not None:
         arch = symnet.Tree(args.tree)
+        if variables is not None:
+            leaves = {x.name: x for x in arch.inputs}
+            if sorted(v.name for v in variables) != sorted(leaves):
+                raise ArgumentError(
+                    f"--vars {args.vars!r} must name the leaves of the tree {arch}: expected "
+                    f"{', '.join(leaves)} (in any order), got {', '.join(v.name for v in variables)}")
+            variables = tuple(leaves[v.name] for v in variables)
     elif args.neuron:
         if not variables:
             raise ArgumentError("--neuron needs the inputs: give EXPR or --vars x,y,z")
@@ -402,8 +401,7 @@ def cmd_pde(args, out):
             if conds:
                 out.write(symnet.latex(conds, environment="align*") + "\n")
         else:
-            out.write(f"{len(cons)} PDE constraint(s) of {sympy.sstr(arch)} on F"
-                      f"{tuple(arch.leaves if hasattr(arch, 'leaves') else arch.inputs)}:\n")
+            out.write(f"{len(cons)} PDE constraint(s) of {sympy.sstr(arch)} on F{tuple(arch.inputs)}:\n")
             for c in cons:
                 out.write(f"  {c}\n")
             if conds:
@@ -414,8 +412,8 @@ def cmd_pde(args, out):
             return 0
     kw = {"timeout": args.timeout}
     if args.point is not None:
-        inputs = arch.leaves if hasattr(arch, "leaves") else arch.inputs
-        kw["point"] = _parse_point(args.point, len(inputs), "--point")
+        order = variables if variables is not None else arch.inputs
+        kw["point"] = dict(zip(order, _parse_point(args.point, len(order), "--point")))
     with _progress(args, "checking the PDE constraints"):
         res = symnet.check_pde(expr, arch, **kw)
     if not args.quiet:
@@ -575,8 +573,11 @@ def build_parser():
     arch.add_argument("--ridges", type=_positive_int, metavar="M",
                       help="a sum of M ridge functions of two inputs")
     p.add_argument("--vars", metavar="X,Y,...",
-                   help="inputs for --neuron/--ridges (default: EXPR's symbols, sorted)")
-    p.add_argument("--point", metavar="POINT", help="where to check non-singularity")
+                   help="inputs for --neuron/--ridges (default: EXPR's symbols, sorted); with "
+                        "--tree they must name its leaves, and give the order of --point")
+    p.add_argument("--point", metavar="POINT",
+                   help="where to check non-singularity: one number per input, in the order of "
+                        "--vars (default: the inputs' order)")
     p.add_argument("--timeout", type=float, default=5.0,
                    help="seconds per exact proof (default 5)")
     p.add_argument("--constraints", action="store_true", help="also print the constraints")

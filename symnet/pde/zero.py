@@ -21,7 +21,7 @@ time is up.
 Examples
 --------
 >>> import sympy
->>> from symnet.pde_zero import prove_zero
+>>> from symnet.pde.zero import prove_zero
 >>> x, y = sympy.symbols("x y")
 >>> prove_zero(sympy.tanh(x + y) - (sympy.tanh(x) + sympy.tanh(y)) / (1 + sympy.tanh(x) * sympy.tanh(y)))
 True
@@ -38,19 +38,35 @@ import mpmath
 import sympy
 from sympy.core.evalf import PrecisionExhausted
 
-__all__ = []
+from .._validate import as_expr
+from ..errors import ArgumentError
+from .derivatives import _det
+
+__all__ = ["Deadline", "run_limited", "prove_zero", "Formal", "formal_zero", "exp_form", "to_mp",
+           "NumEval", "is_clearly_nonzero", "is_exactly_zero"]
 
 
 class _Alarm(BaseException):
     """Raised by the SIGALRM handler; a BaseException so sympy cannot swallow it."""
 
 
-class TimeUp(Exception):
+class _Signal(Exception):
+    """Internal control flow of the zero tests; caught inside symnet.pde, never raised to users."""
+
+
+class _TimeUp(_Signal):
     """The time limit of a step was reached."""
 
 
 class Deadline:
-    """A point in time after which work stops (``None`` seconds = never)."""
+    """A point in time after which work stops (``None`` seconds = never).
+
+    Examples
+    --------
+    >>> from symnet.pde.zero import Deadline
+    >>> Deadline(None).expired(), Deadline(60).remaining() > 59
+    (False, True)
+    """
 
     def __init__(self, seconds):
         self.start = time.monotonic()
@@ -64,7 +80,7 @@ class Deadline:
 
     def check(self):
         if self.expired():
-            raise TimeUp()
+            raise _TimeUp()
 
 
 _abandoned = []  # threads left running after a time limit (for diagnostics)
@@ -81,11 +97,25 @@ def _can_use_alarm():
         return False
 
 
+def _check_seconds(seconds, who):
+    """Refuse a time limit that is neither None nor a number (NaN included)."""
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                                or math.isnan(seconds)):
+        raise ArgumentError(f"{who}: expected a number of seconds or None, got {seconds!r}")
+
+
 def run_limited(fn, seconds):
     """Run ``fn()`` for at most ``seconds``; return ``(finished, value)``.
 
     Exceptions raised by ``fn`` (other than the time limit) propagate.
+
+    Examples
+    --------
+    >>> from symnet.pde.zero import run_limited
+    >>> run_limited(lambda: 42, 1.0)
+    (True, 42)
     """
+    _check_seconds(seconds, "run_limited")
     if seconds is None or seconds == math.inf:
         return True, fn()
     if seconds <= 0:
@@ -216,8 +246,17 @@ def prove_zero(expr, seconds=5.0, info=None):
     (never False: failing to prove is not a disproof).  If ``info`` is a
     dict, ``info["timed_out"]`` is set to True when the time limit stopped
     the attempt.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import prove_zero
+    >>> x = sympy.Symbol("x")
+    >>> prove_zero(sympy.cosh(x)**2 - sympy.sinh(x)**2 - 1), prove_zero(x) is None
+    (True, True)
     """
-    expr = sympy.sympify(expr)
+    expr = as_expr(expr, "prove_zero: expr")
+    _check_seconds(seconds, "prove_zero")
     if expr == 0:
         return True
     deadline = Deadline(seconds)
@@ -229,7 +268,7 @@ def prove_zero(expr, seconds=5.0, info=None):
             return None
         try:
             finished, ok = run_limited(step, None if seconds is None else left)
-        except (TimeUp, RecursionError, MemoryError):
+        except (_TimeUp, RecursionError, MemoryError):
             return None
         except Exception:  # a sympy failure in one step: try the next one
             continue
@@ -245,8 +284,12 @@ def prove_zero(expr, seconds=5.0, info=None):
 # ---------------------------------------------------------------------------
 # formal polynomial identities (python-flint)
 # ---------------------------------------------------------------------------
-class TooBig(Exception):
+class _TooBig(_Signal):
     """A formal expansion would exceed the size limit."""
+
+
+class _FormalDivisionByZero(_Signal):
+    """A formal denominator is the zero polynomial."""
 
 
 def _split_pow(node):
@@ -279,7 +322,7 @@ class Formal:
     Examples
     --------
     >>> import sympy
-    >>> from symnet.pde_zero import Formal
+    >>> from symnet.pde.zero import Formal
     >>> x, y = sympy.symbols("x y")
     >>> t, d = sympy.tanh(x*y), x + sympy.sin(y)
     >>> a, b = t + 1/d, t**2 + 2*t/d + d**-2
@@ -295,7 +338,7 @@ class Formal:
         self._keys = {}
         seen = set()
         for e in exprs:
-            self._collect(sympy.sympify(e), seen)
+            self._collect(as_expr(e, "Formal: expression"), seen)
         self._I = self._keys.get(sympy.I)
         names = tuple(f"g{i}" for i in range(max(1, len(self._keys))))
         self._ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
@@ -334,7 +377,7 @@ class Formal:
 
     def _check(self, n):
         if n > self.max_terms:
-            raise TooBig(n)
+            raise _TooBig(n)
 
     # -- fraction arithmetic ------------------------------------------------
     def add(self, a, b):
@@ -359,15 +402,13 @@ class Formal:
         n, d = a
         if k < 0:
             if n.is_zero():
-                raise ZeroDivisionError("formal division by zero")
+                raise _FormalDivisionByZero("formal division by zero")
             n, d, k = d, n, -k
         if len(n) > 1 or len(d) > 1:
             self._check(max(len(n), len(d)) ** min(k, 8))
         return (n ** k, d ** k)
 
     def det(self, rows):
-        from .pde_constraints import _det
-
         class _E:
             __slots__ = ("v",)
 
@@ -389,7 +430,7 @@ class Formal:
         return _det([[_E(v) for v in row] for row in rows]).v
 
     def __call__(self, expr):
-        """The image ``(numerator, denominator)`` of ``expr``; raises TooBig or KeyError."""
+        """The image ``(numerator, denominator)`` of ``expr``; raises _TooBig or KeyError."""
         got = self._memo.get(expr)
         if got is not None:
             return got
@@ -446,17 +487,35 @@ class Formal:
 
 
 def formal_zero(expr, max_terms=4_000_000):
-    """True if ``expr`` is formally zero (see :class:`Formal`), else None."""
+    """True if ``expr`` is formally zero (see :class:`Formal`), else None.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import formal_zero
+    >>> x, y = sympy.symbols("x y")
+    >>> formal_zero((x + y)**2 - x**2 - 2*x*y - y**2), formal_zero(x - y)
+    (True, None)
+    """
     try:
         F = Formal([expr], max_terms)
         return True if F.is_zero(F(expr)) else None
-    except (TooBig, KeyError, RecursionError, ZeroDivisionError):
+    except (_TooBig, _FormalDivisionByZero, KeyError, RecursionError, ZeroDivisionError):
         return None
 
 
 def exp_form(expr):
     """``expr`` with trigonometric and hyperbolic functions as exponentials, and every
-    ``exp`` written in independent generators (see :func:`_exp_generators`)."""
+    ``exp`` written in independent generators (see :func:`_exp_generators`).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import exp_form, formal_zero
+    >>> x = sympy.Symbol("x")
+    >>> formal_zero(exp_form(sympy.sin(2*x) - 2*sympy.sin(x)*sympy.cos(x)))
+    True
+    """
     e = expr.rewrite(sympy.exp) if expr.has(*_TRIG) else expr
     return _exp_generators(e)
 
@@ -464,11 +523,11 @@ def exp_form(expr):
 # ---------------------------------------------------------------------------
 # numeric probes
 # ---------------------------------------------------------------------------
-class BadPoint(Exception):
+class _BadPoint(_Signal):
     """The function is not defined (or not real) at a point."""
 
 
-class NotNumeric(Exception):
+class _NotNumeric(_Signal):
     """The expression cannot be evaluated to a number (undefined functions...)."""
 
 
@@ -479,12 +538,19 @@ def to_mp(value, dps, strict=False):
     ``dps`` digits are known to be correct (rationals, or sympy's
     ``evalf(strict=True)`` succeeded).  With ``strict=False`` no guarantee
     is sought (faster, for probes only).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import to_mp
+    >>> to_mp(sympy.Rational(1, 4), 20)
+    (mpf('0.25'), True)
     """
     if value.is_Rational:
         with mpmath.workdps(dps):
             return mpmath.mpf(int(value.p)) / int(value.q), True
     if value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise BadPoint(str(value))
+        raise _BadPoint(str(value))
     guaranteed = False
     if strict:
         try:
@@ -493,16 +559,16 @@ def to_mp(value, dps, strict=False):
         except PrecisionExhausted:
             num = value.evalf(dps)
         except (TypeError, ValueError, AttributeError) as exc:
-            raise NotNumeric(str(exc)) from None
+            raise _NotNumeric(str(exc)) from None
     else:
         try:
             num = value.evalf(dps)
         except (TypeError, ValueError, AttributeError) as exc:
-            raise NotNumeric(str(exc)) from None
+            raise _NotNumeric(str(exc)) from None
     if not num.is_number:
-        raise NotNumeric(str(value))
+        raise _NotNumeric(str(value))
     if num.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-        raise BadPoint(str(value))
+        raise _BadPoint(str(value))
     re, im = num.as_real_imag()
     try:
         with mpmath.workdps(dps):
@@ -510,7 +576,7 @@ def to_mp(value, dps, strict=False):
             im_mp = mpmath.mpf(sympy.Float(im, dps)) if im != 0 else mpmath.mpf(0)
             return (re_mp if im_mp == 0 else mpmath.mpc(re_mp, im_mp)), guaranteed
     except (TypeError, ValueError):
-        raise NotNumeric(str(value)) from None
+        raise _NotNumeric(str(value)) from None
 
 
 _MPMATH = {
@@ -531,6 +597,15 @@ class NumEval:
     two working precisions; it is reported as *guaranteed* to ``dps``
     digits when both agree to ``dps`` digits (a difference far below the
     value is the error estimate of the lower precision).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import NumEval
+    >>> x = sympy.Symbol("x")
+    >>> value, guaranteed = NumEval({x: sympy.Rational(1, 2)}, 30)(sympy.exp(x) * 4)
+    >>> round(float(value), 6), guaranteed
+    (6.594885, True)
     """
 
     def __init__(self, subs, dps):
@@ -547,7 +622,7 @@ class NumEval:
             out = mpmath.mpf(int(e.p)) / int(e.q)
         elif e.is_Symbol:
             if e not in self.subs:
-                raise NotNumeric(f"no value for {e}")
+                raise _NotNumeric(f"no value for {e}")
             v = self.subs[e]
             out = mpmath.mpf(int(v.p)) / int(v.q) if v.is_Rational else self._value(v, memo)
         elif e.is_Add:
@@ -559,12 +634,12 @@ class NumEval:
             bv = self._value(b, memo)
             if k.is_Integer:
                 if bv == 0 and k < 0:
-                    raise BadPoint("division by zero")
+                    raise _BadPoint("division by zero")
                 out = bv ** int(k)
             else:
                 kv = self._value(k, memo)
                 if bv == 0 and mpmath.re(kv) <= 0:
-                    raise BadPoint("0 to a non-positive power")
+                    raise _BadPoint("0 to a non-positive power")
                 out = mpmath.power(bv, kv)
         elif e is sympy.I:
             out = mpmath.mpc(0, 1)
@@ -577,17 +652,17 @@ class NumEval:
             try:
                 out = getattr(mpmath, _MPMATH[e.func])(*args)
             except (ZeroDivisionError, ValueError):
-                raise BadPoint(f"{e.func.__name__} is not defined there") from None
+                raise _BadPoint(f"{e.func.__name__} is not defined there") from None
         elif isinstance(e, (sympy.Derivative, sympy.Subs)) or isinstance(e, sympy.core.function.AppliedUndef):
-            raise NotNumeric(f"{e} cannot be evaluated")
+            raise _NotNumeric(f"{e} cannot be evaluated")
         else:
             # anything else (Piecewise, Heaviside, Max, ...): let sympy evaluate this node
             exact = e.xreplace(self.subs)
             if exact.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-                raise BadPoint(f"{e} is not defined there")
+                raise _BadPoint(f"{e} is not defined there")
             num = exact.evalf(mpmath.mp.dps)
             if not num.is_number:
-                raise NotNumeric(f"{e} cannot be evaluated")
+                raise _NotNumeric(f"{e} cannot be evaluated")
             re, im = num.as_real_imag()
             out = mpmath.mpf(sympy.Float(re, mpmath.mp.dps)) if re != 0 else mpmath.mpf(0)
             if im != 0:
@@ -595,7 +670,7 @@ class NumEval:
         if isinstance(out, mpmath.mpc) and out.imag == 0:
             out = out.real
         if not mpmath.isfinite(out):
-            raise BadPoint(f"{e} is not finite there")
+            raise _BadPoint(f"{e} is not finite there")
         memo[e] = out
         return out
 
@@ -607,9 +682,9 @@ class NumEval:
                 try:
                     vals.append(self._value(expr, memo))
                 except ZeroDivisionError:
-                    raise BadPoint("division by zero") from None
+                    raise _BadPoint("division by zero") from None
                 except RecursionError:
-                    raise NotNumeric("expression too deep") from None
+                    raise _NotNumeric("expression too deep") from None
         lo, hi = vals
         with mpmath.workdps(self._wps[1]):
             diff = abs(lo - hi)
@@ -623,6 +698,13 @@ def is_clearly_nonzero(exact, digits=30):
 
     Rationals are decided exactly; other numbers with
     ``evalf(digits, strict=True)``, whose digits are guaranteed.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import is_clearly_nonzero
+    >>> is_clearly_nonzero(sympy.pi - 3), is_clearly_nonzero(sympy.Integer(0))
+    (True, None)
     """
     if exact.is_Rational:
         return True if exact != 0 else None
@@ -640,7 +722,15 @@ def is_clearly_nonzero(exact, digits=30):
 
 
 def is_exactly_zero(exact, seconds=1.0):
-    """True when an exact sympy number is proven to be zero, None otherwise."""
+    """True when an exact sympy number is proven to be zero, None otherwise.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pde.zero import is_exactly_zero
+    >>> is_exactly_zero(sympy.sqrt(8) - 2*sympy.sqrt(2)), is_exactly_zero(sympy.Integer(1))
+    (True, None)
+    """
     if exact == 0:
         return True
     if exact.is_Rational:

@@ -17,6 +17,21 @@ architecture computes near a point.
 * :func:`variety_equations` -- the equations on the coefficients of a
   polynomial computed by the architecture.
 
+The modules, lowest first (each imports only those above it):
+
+* :mod:`~symnet.pde.limits` -- resource limits, refused up front with a ResourceError;
+* :mod:`~symnet.pde.derivatives` -- multi-indices, derivative names, determinants;
+* :mod:`~symnet.pde.zero` -- exact zero testing under time limits;
+* :mod:`~symnet.pde.evaluation` -- the function under test and its values at exact points;
+* :mod:`~symnet.pde.equations` -- the Constraint and Condition objects;
+* :mod:`~symnet.pde.architectures` -- the Architecture protocol, Tree, Neuron, RidgeSum;
+* :mod:`~symnet.pde.constraints` -- the generic drivers pde_constraints, nonsingularity_conditions;
+* :mod:`~symnet.pde.check` -- check_pde and its results;
+* :mod:`~symnet.pde.varieties` -- generic_polynomial, variety_equations.
+
+A new architecture is one subclass of
+:class:`symnet.pde.architectures.Architecture` (see that module).
+
 Examples
 --------
 >>> import sympy
@@ -32,10 +47,10 @@ Examples
 ['(x, y)', '(z, w)']
 """
 
-from .pde_arch import Neuron, RidgeSum, Tree
-from .pde_check import PDECheck, Witness, check_pde
-from .pde_constraints import (Condition, Constraint, generic_polynomial, nonsingularity_conditions,
-                              pde_constraints, variety_equations)
+from .architectures import Neuron, RidgeSum, Tree
+from .check import PDECheck, Witness, check_pde
+from .constraints import Condition, Constraint, nonsingularity_conditions, pde_constraints
+from .varieties import generic_polynomial, variety_equations
 
 __all__ = [
     "Tree",
