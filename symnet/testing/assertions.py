@@ -32,10 +32,10 @@ from math import comb
 
 import sympy
 
-from .errors import ExpansionTooLargeError, InputError, NonAnalyticActivationError
-from .expand import expand
-from .network import Network
-from .polynomial import Polynomial
+from ..errors import ExpansionTooLargeError, InputError, NonAnalyticActivationError
+from ..expand import expand
+from ..network import Network
+from ..polynomial import Polynomial
 
 __all__ = [
     "PolynomialMismatch",
