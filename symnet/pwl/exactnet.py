@@ -287,8 +287,9 @@ class ExactNet:
                 for kk in u.kinks:
                     first = z[0] - kk
                     if first == 0:
-                        ties.append(u.position)
                         first = next((c for c in z[1:] if c != 0), zero)
+                        if first != 0:   # a hyperplane through x (not a constant at the kink)
+                            ties.append(u.position)
                     if first < 0:
                         break
                     p += 1
