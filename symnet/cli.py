@@ -4,6 +4,7 @@
     symnet expand MODEL --order 3 [--format F]    a saved model's polynomial
     symnet pde "EXPR" --tree "((x,y),z)"          check the PDE constraints of an architecture
     symnet pde --ridges 2 --vars x,y              print the constraints themselves
+    symnet regions MODEL --box=-1,1 [-f F]        exact linear regions of a relu model
     symnet info                                   versions and sympy's ground types
 
 ``MODEL`` is a symnet network file (``symnet.save_network``), an NN2Poly
@@ -518,6 +519,9 @@ def build_parser():
     p.add_argument("--format", "-f", choices=["text", "latex"], default="text")
     p.add_argument("--quiet", action="store_true", help="only the exit code")
     p.set_defaults(func=cmd_pde)
+
+    from symnet.pwl.cli import add_parser as _add_regions
+    _add_regions(sub, common, read_model=_read_model)
 
     i = sub.add_parser("info", parents=[common], help="versions and sympy's ground types")
     i.set_defaults(func=cmd_info)
