@@ -215,6 +215,8 @@ class _Builder:
         return ({i: v for i, v in coefs.items() if v != 0}, const)
 
     def relu_form(self, form):
+        if not form[0]:          # a constant: relu of it is a constant, no unit needed
+            return ({}, max(form[1], fmpq(0)))
         return ({self.unit(form): fmpq(1)}, fmpq(0))
 
     def pass_(self, a):

@@ -133,6 +133,8 @@ class Box:
 def _box_number(v, where):
     from .._validate import as_exact
 
+    if isinstance(v, fmpq):
+        return v
     if isinstance(v, float) and not math.isfinite(v):
         raise BoxError(f"{where}: expected a finite number, got {v!r}")
     try:
