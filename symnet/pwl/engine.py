@@ -168,7 +168,19 @@ def enumerate_vertex(en, cone, max_regions, check=None):
                     cur = c
                     placed = False
                     for kk, (num, den) in enumerate(kinks):
-                        s = [den * g.z[j] - num * g.vec[-1] for g in cur.gens]
+                        if num == 0:
+                            s = [g.z[j] for g in cur.gens]
+                        else:
+                            s = [den * g.z[j] - num * g.vec[-1] for g in cur.gens]
+                        if not cur.lin:
+                            # the common cases without a split, decided here
+                            if min(s) >= 0:
+                                cur = cur
+                                continue
+                            if max(s) <= 0:
+                                nxt.append((cur, p + (kk,)))
+                                placed = True
+                                break
                         ls = [den * g.z[j] for g in cur.lin]
                         negc, posc = cur.split(s, ls, ("unit", u.position, kk),
                                                make=table.make, neg=table.neg)

@@ -734,13 +734,17 @@ class PiecewiseLinear:
         if self.n_inputs != 1:
             raise NotSupportedError("breakpoints are for networks with one input; use "
                                     "regions and their facets")
-        pts = set()
+        pts = {}
         for r in self.regions:
             for c in r.cells:
                 for row, meta in c._facets_q():
                     if meta[0] == "unit":
-                        pts.add(fmpq(-row[1], row[0]))
-        return [_S(p) for p in sorted(pts)]
+                        a, b = row[0], -row[1]
+                        g = math.gcd(a, b)
+                        if a < 0:
+                            g = -g
+                        pts[(b // g, a // g)] = None
+        return [sympy.Rational(n, d) for n, d in sorted(pts, key=lambda nd: fmpq(*nd))]
 
     # -- merging ----------------------------------------------------------------
     def merged(self):
