@@ -555,10 +555,10 @@ Each region is coloured; the black line is the decision boundary `f(x) = 0`, dra
 (one segment per region it crosses).
 """),
     code("""
-pw.plot(level=0, figsize=(5, 4.5)).figure
+pw.plot(level=0, figsize=(5, 4.5));
 """),
     code("""
-r = pw.regions[0]
+r = max(pw.regions, key=lambda r: r.volume())      # the largest region
 print("pattern:", r.pattern, "(one piece per unit:", pw.units, ")")
 M, c = r.affine
 print("f(x) = M x + c with M =", M.tolist(), "c =", c.T.tolist())
@@ -601,7 +601,7 @@ hat = symnet.piecewise(interpolant_1d([0, 1, 2], [0, 1, 0]))
 hat.as_piecewise()
 """),
     code("""
-saw.plot(figsize=(5, 2.5)).figure
+saw.plot(figsize=(5, 2.5));
 """),
     md("""
 ## Equivalence and the canonical form
@@ -618,7 +618,6 @@ perm = [2, 0, 3, 1]
 W1p = [[3 * w for w in W1[i]] for i in perm]            # scale every unit by 3 ...
 b1p = [3 * b1[i] for i in perm]
 W2p = [[row[i] / 3 for i in perm] for row in W2]        # ... and its outgoing weights by 1/3
-copy = Network.dense([W1p, W2, W3], [b1p, b2, b3], activations=["relu", "relu", "identity"])
 copy = Network.dense([W1p, W2p, W3], [b1p, b2, b3], activations=["relu", "relu", "identity"])
 print(symnet.equivalent(net, copy, box=[(-1, 1), (-1, 1)]))
 print(symnet.canonical(net) == symnet.canonical(copy))

@@ -10,8 +10,8 @@ nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
-             "04_property_testing.ipynb"]
-NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"]}
+             "04_property_testing.ipynb", "05_relu.ipynb"]
+NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"], "05_relu.ipynb": ["matplotlib"]}
 
 
 def code_cells(nb):
@@ -47,9 +47,13 @@ def _execute(path, tmp_path):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs(name, tmp_path):
+def test_notebook_runs(name, tmp_path, monkeypatch):
     for mod in NEEDS.get(name, []):
         pytest.importorskip(mod)
+    # the kernel imports symnet from this checkout, not from wherever it is installed
+    root = os.path.dirname(NB_DIR)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     src = os.path.join(NB_DIR, name)
     shutil.copy(src, tmp_path / name)
     nb = _execute(tmp_path / name, tmp_path)
@@ -64,6 +68,10 @@ def test_notebook_runs(name, tmp_path):
         assert '"label","degree","coef_out1"' in text          # the command line ran
     elif name.startswith("03"):
         assert "violated" in text and "directions: (1, -2/3), (1, 4)" in text
+    elif name.startswith("05"):
+        pngs = [o for o in outs if "image/png" in o.get("data", {})]
+        assert len(pngs) == 2 and "\\begin{cases}" in text
+        assert "Equivalence: equal" in text and "EquivalenceWitness(point=" in text
     else:
         # hypothesis calls it "Falsifying example" (before 6.16x) or "Failing test case"
         assert "Falsifying example" in text or "Failing test case" in text

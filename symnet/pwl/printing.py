@@ -89,7 +89,8 @@ def as_piecewise(pw):
     for o in range(pw.n_outputs):
         args = [(e[o], c) for e, c in zip(exprs[:-1], conds[:-1])]
         args.append((exprs[-1][o], sympy.true))
-        out.append(sympy.Piecewise(*args))
+        # unevaluated: sympy would merge equal neighbours into large Or/And conditions
+        out.append(sympy.Piecewise(*args, evaluate=False))
     return out[0] if len(out) == 1 else tuple(out)
 
 
