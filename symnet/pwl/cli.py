@@ -54,7 +54,21 @@ def parse_box_text(text, n):
 
 
 def cmd_regions(args, out):
-    """Run ``symnet regions`` (returns the exit code)."""
+    """Run ``symnet regions`` (returns the exit code).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from symnet import Network, save_network
+    >>> from symnet.cli import main
+    >>> path = os.path.join(tempfile.mkdtemp(), "n.json")
+    >>> save_network(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]), path)
+    >>> main(["regions", path, "--box=-1,1", "-f", "csv", "--quiet"])
+    region,pattern,M1_x1,c1,point_x1
+    0,0,0,0,-1/2
+    1,1,1,0,1/2
+    0
+    """
     import symnet
 
     read = getattr(args, "read_model", None)
@@ -104,7 +118,15 @@ def _positive(text):
 
 
 def add_parser(sub, common, read_model=None):
-    """Add ``regions`` to the ``symnet`` subcommands (``read_model(args) -> (net, kind)``)."""
+    """Add ``regions`` to the ``symnet`` subcommands (``read_model(args) -> (net, kind)``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> ap = argparse.ArgumentParser(); sub = ap.add_subparsers()
+    >>> add_parser(sub, argparse.ArgumentParser(add_help=False)).prog.endswith("regions")
+    True
+    """
     r = sub.add_parser(
         "regions", parents=[common], help="the exact linear regions of a relu-family model",
         description="Enumerate the linear regions of MODEL (relu, leaky_relu, hardtanh, "

@@ -125,7 +125,16 @@ def _shape(en):
 
 
 def upper_bound(en):
-    """The best known upper bound on the number of regions of an ExactNet."""
+    """The best known upper bound on the number of regions of an ExactNet.
+
+    Examples
+    --------
+    >>> from symnet.constructions import sawtooth
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> from symnet.pwl.counting import upper_bound
+    >>> upper_bound(compile_network(sawtooth(2)))
+    9
+    """
     ks, widths = _shape(en)
     best = layerwise_bound(en.n_inputs, ks)
     if widths is not None:
@@ -150,6 +159,13 @@ class RegionCount:
         ``"zaslavsky"`` (one kinked layer), ``"serra"`` (dense ReLU),
         ``"layerwise"`` (always), ``"montufar_lower"`` (dense ReLU of widths
         >= inputs; a lower bound on the maximum over such networks).
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet.constructions import sawtooth
+    >>> symnet.count_regions(sawtooth(2), box=[(0, 1)], pieces=True).pieces
+    4
     """
 
     def __init__(self, exact, pieces, estimate, bounds, box):

@@ -32,7 +32,14 @@ __all__ = ["Cell", "enumerate_vertex", "enumerate_lp", "BudgetExceeded"]
 
 
 class BudgetExceeded(Exception):
-    """Internal: carries the partial count to the caller that formats the error."""
+    """Internal: carries the partial count to the caller that formats the error.
+
+    Examples
+    --------
+    >>> from symnet.pwl.engine import BudgetExceeded
+    >>> BudgetExceeded(120, 2, (2, 1), 400).estimate
+    400
+    """
 
     def __init__(self, count, stage, unit, estimate):
         super().__init__(count)
@@ -49,6 +56,12 @@ class Cell:
     rows : list of (homogeneous integer row, metadata) (LP engine)
     point : exact interior point (LP engine; the vertex engine derives it)
     affine : (M rows, c) exact, or None (computed on demand)
+
+    Examples
+    --------
+    >>> from symnet.pwl.engine import Cell
+    >>> Cell((1, 0)).pattern
+    (1, 0)
     """
 
     __slots__ = ("pattern", "cone", "rows", "point", "affine", "maps")
@@ -108,6 +121,18 @@ def enumerate_vertex(en, cone, max_regions, check=None):
 
     ``cone`` holds plain generators; their values are attached here.
     Raises :class:`BudgetExceeded` beyond ``max_regions``.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet import Network
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> from symnet.pwl.polyhedra import box_cone
+    >>> from symnet.pwl.engine import enumerate_vertex
+    >>> en = compile_network(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]))
+    >>> cells, out = enumerate_vertex(en, box_cone([(fmpq(-1), fmpq(1))]), 10)
+    >>> sorted(c.pattern for c in cells)
+    [(0,), (1,)]
     """
     d = en.n_inputs
     int_stages, _ = en.integer_stages()
@@ -258,6 +283,17 @@ def enumerate_lp(en, rows, point, max_regions, check=None):
 
     ``rows`` are inward homogeneous integer rows with metadata; ``point`` an
     exact interior point of the starting polyhedron.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet import Network
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> from symnet.pwl.engine import enumerate_lp
+    >>> en = compile_network(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]))
+    >>> cells = enumerate_lp(en, [((1, 1), "lo"), ((-1, 1), "hi")], (fmpq(0),), 10)
+    >>> sorted((c.pattern, c.affine) for c in cells)
+    [((0,), ([[0]], [0])), ((1,), ([[1]], [0]))]
     """
     d = en.n_inputs
     zero = fmpq(0)

@@ -57,7 +57,17 @@ def _shift(en, offset):
 
 
 def difference_net(e1, e2):
-    """An ExactNet computing ``e1(x) - e2(x)`` (both networks side by side)."""
+    """An ExactNet computing ``e1(x) - e2(x)`` (both networks side by side).
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> from symnet.pwl.equivalence import difference_net
+    >>> a = compile_network(Network.dense([[[3]]], activations=["identity"]))
+    >>> difference_net(a, a).evaluate([5])
+    (0,)
+    """
     d = e1.n_inputs
     n1 = len(e1.units)
     s1, o1 = _shift(e1, 0)
@@ -84,6 +94,12 @@ class EquivalenceWitness:
     ----------
     point : tuple of sympy Rationals (in the closed box)
     first, second : tuples of sympy Rationals (the outputs of each network)
+
+    Examples
+    --------
+    >>> from symnet.pwl.equivalence import EquivalenceWitness
+    >>> EquivalenceWitness((0,), (1,), (3,)).difference
+    (-2,)
     """
 
     def __init__(self, point, first, second):
@@ -102,6 +118,14 @@ class Equivalence:
 
     ``bool(result)`` is ``result.equal``; ``regions`` is the number of regions
     of the common refinement that was checked.
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet import Network
+    >>> bool(symnet.equivalent(Network.dense([[[2]]], activations=["identity"]),
+    ...                        Network.dense([[[1], [1]], [[1, 1]]], activations=["identity"] * 2)))
+    True
     """
 
     def __init__(self, equal, witness, regions, box):
@@ -211,6 +235,14 @@ class CanonicalReport:
     dead_units, linear_units, identity_units, merged_units, unused_units : list of node keys
         Of the original network.
     parameters_before, parameters_after : int
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet import Network
+    >>> net = Network.dense([[[1], [2]], [[1, 1]]], activations=["relu", "identity"])
+    >>> symnet.canonical(net, report=True)[1]
+    <CanonicalReport: removed 1 merged unit(s); parameters 7 -> 4 (3 removed)>
     """
 
     def __init__(self):

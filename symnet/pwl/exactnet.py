@@ -83,7 +83,15 @@ def to_fmpq(v, where="weight"):
 
 
 def fmpq_to_sympy(q):
-    """The sympy Rational of an ``fmpq`` (or int)."""
+    """The sympy Rational of an ``fmpq`` (or int).
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet.pwl.exactnet import fmpq_to_sympy
+    >>> fmpq_to_sympy(fmpq(-3, 4))
+    -3/4
+    """
     if isinstance(q, int):
         return sympy.Integer(q)
     return sympy.Rational(int(q.p), int(q.q))
@@ -125,6 +133,13 @@ class Unit:
     name : activation name
     kinks : tuple of fmpq, increasing (empty for affine activations)
     slopes, intercepts : tuples of fmpq, one per piece (``len(kinks) + 1``)
+
+    Examples
+    --------
+    >>> from symnet.pwl.exactnet import Unit
+    >>> u = Unit("h", 1, 1, "relu", [0], [0, 1], [0, 0])
+    >>> u.apply(-2), u.apply(3), u.homogeneous
+    (0, 3, True)
     """
 
     __slots__ = ("node", "position", "layer", "name", "kinks", "slopes", "intercepts",
@@ -190,7 +205,15 @@ def _pieces(act, node, layer):
 
 
 class ExactStage:
-    """One stage: sources (global positions), exact rows and biases, units."""
+    """One stage: sources (global positions), exact rows and biases, units.
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> compile_network(Network.dense([[[1, 2]]], activations=["relu"])).stages[0]
+    ExactStage(1 units, 2 sources)
+    """
 
     __slots__ = ("sources", "W", "b", "units", "edges")
 
@@ -215,6 +238,14 @@ class ExactNet:
     kinked : tuple of int
         Global positions of the units with at least one kink, in order: an
         activation pattern is one piece index per kinked unit.
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> en = compile_network(Network.dense([[[1], [-1]], [[1, 1]]], activations=["relu", "identity"]))
+    >>> en.evaluate([-3]), en.lex_pattern([0], [[1]])
+    ((3,), ((1, 0, 0), (1, 2)))
     """
 
     def __init__(self, n_inputs, inputs, stages, outputs, input_nodes=None):

@@ -85,6 +85,15 @@ def plot_piecewise(pw, ax=None, *, output=0, level=None, cmap="tab20", annotate=
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import symnet
+    >>> from symnet.constructions import sawtooth
+    >>> plot_piecewise(symnet.piecewise(sawtooth(2), box=[(0, 1)])).get_title()
+    '4 regions, 3 breakpoints'
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Polygon

@@ -109,7 +109,14 @@ def _q(v):
 
 
 class Gen:
-    """A generator: an integer vector ``(t x, t)``; engines attach values to it."""
+    """A generator: an integer vector ``(t x, t)``; engines attach values to it.
+
+    Examples
+    --------
+    >>> from symnet.pwl.polyhedra import Gen
+    >>> Gen((1, 2, 4))          # the point (1/4, 1/2)
+    Gen(1, 2, 4)
+    """
 
     __slots__ = ("vec", "vals", "z")
 
@@ -139,6 +146,15 @@ class Cone:
     ``masks[i]`` has bit ``k`` set when ``gens[i]`` lies on constraint ``k``.
     Lineality vectors lie on every constraint.  ``cons`` holds one entry of
     metadata per constraint (the engines record where each came from).
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet.pwl.polyhedra import box_cone
+    >>> c = box_cone([(fmpq(0), fmpq(1))])                      # the interval [0, 1]
+    >>> neg, pos = c.split([-1, 1], [], ("cut",))              # 2x - 1 at x = 0 and x = 1
+    >>> sorted(g.vec for g in neg.gens), sorted(g.vec for g in pos.gens)
+    ([(0, 1), (1, 2)], [(1, 1), (1, 2)])
     """
 
     __slots__ = ("gens", "masks", "lin", "cons")
@@ -313,7 +329,15 @@ def _normal(vecs, D, others):
 
 
 def facet_rows(cone):
-    """``[(k, row)]``: each facet's constraint index and inward primitive integer row."""
+    """``[(k, row)]``: each facet's constraint index and inward primitive integer row.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet.pwl.polyhedra import box_cone, facet_rows
+    >>> facet_rows(box_cone([(fmpq(0), fmpq(2))]))              # x >= 0 and 2 - x >= 0
+    [(0, (1, 0)), (1, (-1, 2))]
+    """
     return [(k, cone.facet_row(k)) for k in cone.facets()]
 
 
@@ -321,6 +345,13 @@ def box_cone(box, meta=lambda i, side: ("box", i, side), make_gen=Gen):
     """The homogenised cone of a box ``[(lo, hi), ...]`` (fmpq ends, lo < hi).
 
     Constraint ``2 i`` is ``x_i >= lo_i`` and ``2 i + 1`` is ``x_i <= hi_i``.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet.pwl.polyhedra import box_cone
+    >>> sorted(g.vec for g in box_cone([(fmpq(-1), fmpq(1, 2))]).gens)
+    [(-1, 1), (1, 2)]
     """
     d = len(box)
     gens, masks = [], []
@@ -364,7 +395,16 @@ def whole_space_cone(d, make_gen=Gen):
 
 
 def polyhedron_cone(A, b, make_gen=Gen, make=_plain_make, neg=_plain_neg):
-    """The homogenised cone of ``{x : A x <= b}``; constraint 0 is ``t >= 0``, then the rows."""
+    """The homogenised cone of ``{x : A x <= b}``; constraint 0 is ``t >= 0``, then the rows.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> from symnet.pwl.polyhedra import polyhedron_cone
+    >>> c = polyhedron_cone([[fmpq(-1)]], [fmpq(0)])           # x >= 0: a half-line
+    >>> sorted(g.vec for g in c.gens), c.lin
+    ([(0, 1), (1, 0)], [])
+    """
     d = len(A[0])
     c = whole_space_cone(d, make_gen)
     for i, (row, bi) in enumerate(zip(A, b)):

@@ -40,6 +40,14 @@ def condition(row, inputs, center):
     (then along ``e1``, ``e2``, ...) enters the half-space, strict otherwise:
     with this rule every point of the box satisfies the conditions of exactly
     the region such a step enters.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.pwl.printing import condition
+    >>> x, y = sympy.symbols("x y")
+    >>> condition((1, -2, 3), (x, y), (0, 0)), condition((0, -1, 0), (x, y), (0, 0))
+    (x - 2*y >= -3, y < 0)
     """
     d = len(inputs)
     a, c = row[:d], row[d]
@@ -95,7 +103,17 @@ def as_piecewise(pw):
 
 
 def latex(pw, printer):
-    """``cases`` environment(s) of the map (one per output)."""
+    """``cases`` environment(s) of the map (one per output).
+
+    Examples
+    --------
+    >>> import sympy, symnet
+    >>> from symnet import Network
+    >>> pw = symnet.piecewise(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]))
+    >>> from sympy.printing.latex import LatexPrinter
+    >>> print(latex(pw, LatexPrinter()))
+    \\begin{cases} 0 & \\text{for}\\: x_{1} < 0 \\\\x_{1} & \\text{otherwise} \\end{cases}
+    """
     pc = as_piecewise(pw)
     if pw.n_outputs == 1:
         return printer._print(pc)
@@ -104,7 +122,18 @@ def latex(pw, printer):
 
 
 def sympystr(pw, printer, limit=20):
-    """One line per region: pattern, map, conditions (the first ``limit`` regions)."""
+    """One line per region: pattern, map, conditions (the first ``limit`` regions).
+
+    Examples
+    --------
+    >>> import sympy, symnet
+    >>> from symnet import Network
+    >>> pw = symnet.piecewise(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]))
+    >>> print(sympystr(pw, sympy.StrPrinter()))
+    <PiecewiseLinear: 2 regions on R^1, 1 input(s), 1 output(s)>
+      0: pattern (0,): 0  where x1 < 0
+      1: pattern (1,): x1  where x1 >= 0
+    """
     lines = [repr(pw)]
     regions = pw.regions
     for r in regions[:limit]:
@@ -179,7 +208,16 @@ def to_dict(pw, vertices=True):
 
 
 def to_json(pw, path=None, indent=None):
-    """JSON text of :func:`to_dict` (also written to ``path`` when given)."""
+    """JSON text of :func:`to_dict` (also written to ``path`` when given).
+
+    Examples
+    --------
+    >>> import json, symnet
+    >>> from symnet import Network
+    >>> pw = symnet.piecewise(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]))
+    >>> json.loads(to_json(pw))["regions"][0]["rays"]
+    [['-1']]
+    """
     text = json.dumps(to_dict(pw), indent=indent)
     if path is not None:
         with open(path, "w", encoding="utf-8") as f:
@@ -188,7 +226,18 @@ def to_json(pw, path=None, indent=None):
 
 
 def to_csv(pw):
-    """CSV: one row per region (index, pattern, M entries, c entries, interior point)."""
+    """CSV: one row per region (index, pattern, M entries, c entries, interior point).
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet import Network
+    >>> pw = symnet.piecewise(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]))
+    >>> print(to_csv(pw), end="")
+    region,pattern,M1_x1,c1,point_x1
+    0,0,0,0,-1
+    1,1,1,0,1
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     d, m = pw.n_inputs, pw.n_outputs

@@ -73,6 +73,13 @@ class Box:
     bounds : list of (lo, hi) fmpq pairs (boxes)
     A, b : fmpq rows (polyhedra)
     center : an exact interior point (fmpq tuple)
+
+    Examples
+    --------
+    >>> from symnet.pwl.regions import parse_box
+    >>> b = parse_box([(0, 2), (-1, 1)], 2)
+    >>> b.kind, b.center, b.volume()
+    ('box', (1, 0), 4)
     """
 
     def __init__(self, kind, d, bounds=None, A=None, b=None, center=None):
@@ -254,6 +261,15 @@ class Facet:
     source : tuple
         ``("unit", node, kink index)`` for a unit's kink hyperplane,
         ``("box", input index, 0 for lo / 1 for hi)`` or ``("poly", row)``.
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet import Network
+    >>> pw = symnet.piecewise(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]),
+    ...                       box=[(-1, 1)])
+    >>> pw.regions[0].facets
+    [Facet((1,) . x <= 0, ('unit', (1, 1), 0)), Facet((-1,) . x <= 1, ('box', 0, 0))]
     """
 
     __slots__ = ("a", "b", "source", "_row")
@@ -992,6 +1008,13 @@ class LocalAffine:
     ties : tuple of node keys
         Units exactly at a kink.
     value : tuple of sympy Rationals
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet import Network
+    >>> symnet.local_affine(Network.dense([[[1]], [[1]]], activations=["relu", "identity"]), [0])
+    <LocalAffine at (0,): pattern (1,), on a boundary (ties: (1, 1))>
     """
 
     def __init__(self, point, pattern, affine, ties, value, units):

@@ -46,6 +46,13 @@ def pattern_affine(net, pattern):
     (sympy.Matrix, sympy.Matrix)
         Expressions in the weights: valid wherever the pattern's region is
         non-empty.
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.pwl import pattern_affine
+    >>> pattern_affine(Network.dense([[[2]], [[3]]], activations=["relu", "identity"]), (1,))
+    (Matrix([[6]]), Matrix([[0]]))
     """
     d = net.n_inputs
     acts = []
