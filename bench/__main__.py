@@ -4,6 +4,7 @@
     python -m bench expand --quick  # skip the slow references
     python -m bench pde             # PDE constraint checks
     python -m bench fit             # Super Space features, exact fits, weight recovery
+    python -m bench pwl             # exact linear regions of relu networks
     python -m bench all
 
 Timings are medians on one core (BLAS threads pinned to 1 before numpy is
@@ -24,7 +25,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", nargs="?", default="expand",
-                    choices=["expand", "pde", "bounds", "fit", "all"])
+                    choices=["expand", "pde", "bounds", "fit", "pwl", "all"])
     ap.add_argument("--quick", action="store_true", help="skip the slow references")
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
@@ -37,6 +38,9 @@ def main(argv=None):
         import runpy
         runpy.run_path(os.path.join(os.path.dirname(__file__), "bench_pde.py"),
                        run_name="__main__")
+    if args.what in ("pwl", "all"):
+        from .bench_pwl import main as pwl_main
+        pwl_main([])   # its float reference has its own cut-off (bench/bench_pwl.py --timeout)
     if args.what in ("bounds", "all"):
         path = os.path.join(os.path.dirname(__file__), "bench_bounds.py")
         if os.path.exists(path):

@@ -807,6 +807,109 @@ print(rec.status, "| orbits:", len(rec.orbits), "| orbit size:", rec.orbits[0].s
       f"{rec.orbits[0].check:.1e}")
 Xt = rng.uniform(-1, 1, (5, 2))
 print(np.abs(rec.network(0)(Xt) - planted(Xt)).max())
+RELU = [
+    md("""
+# ReLU networks as exact piecewise-linear maps
+
+A network with relu (leaky_relu, hardtanh, identity) activations computes a continuous
+piecewise-linear function. `symnet.piecewise` finds every linear region exactly: its activation
+pattern, its inequalities and vertices, an exact interior point and the exact affine map on it.
+Everything is a rational number; float weights would be taken at their exact binary value.
+"""),
+    code("""
+import sympy
+import symnet
+from symnet import Network
+
+R = sympy.Rational
+net = Network.dense(
+    [[[1, R(1, 2)], [R(-1, 2), 1], [1, -1], [R(1, 4), 1]],     # 4 relu units on 2 inputs
+     [[1, -1, R(1, 2), 1], [R(-1, 2), 1, 1, 0]],               # 2 relu units
+     [[1, -1]]],                                               # one output
+    biases=[[0, R(1, 4), R(-1, 2), R(1, 2)], [R(-1, 4), 0], [0]],
+    activations=["relu", "relu", "identity"])
+pw = symnet.piecewise(net, box=[(-1, 1), (-1, 1)])
+pw
+"""),
+    md("""
+## The regions
+
+Each region is coloured; the black line is the decision boundary `f(x) = 0`, drawn exactly
+(one segment per region it crosses).
+"""),
+    code("""
+pw.plot(level=0, figsize=(5, 4.5));
+"""),
+    code("""
+r = max(pw.regions, key=lambda r: r.volume())      # the largest region
+print("pattern:", r.pattern, "(one piece per unit:", pw.units, ")")
+M, c = r.affine
+print("f(x) = M x + c with M =", M.tolist(), "c =", c.T.tolist())
+A, b = r.inequalities
+print("A x <= b:", A.tolist(), b.T.tolist())
+print("vertices:", r.vertices)
+print("interior point:", r.interior_point, "area:", r.volume())
+"""),
+    md("""
+## Closed form
+
+`as_piecewise()` is a sympy `Piecewise` in the inputs, exact on the whole closed box
+(boundary points go to the region a step toward the box centre enters); `sympy.latex` gives
+a `cases` environment. Merging adjacent regions with the same affine map gives the *pieces*.
+"""),
+    code("""
+pieces = pw.merged()
+print(len(pw), "regions,", len(pieces), "pieces")
+pieces
+"""),
+    code("""
+print(sympy.latex(pw)[:400], "...")
+"""),
+    code("""
+c = symnet.count_regions(net, box=[(-1, 1), (-1, 1)])
+print(c.exact, "regions; upper bounds:", c.bounds)
+"""),
+    md("""
+## A construction
+
+`symnet.constructions` builds networks for given piecewise-linear functions; `piecewise` of the
+result is exactly the function asked for. The tent map composed 4 times has 16 pieces on
+[0, 1] from 8 units.
+"""),
+    code("""
+from symnet.constructions import sawtooth, interpolant_1d
+saw = symnet.piecewise(sawtooth(4), box=[(0, 1)])
+print(len(saw), "pieces, breakpoints", saw.breakpoints[:5], "...")
+hat = symnet.piecewise(interpolant_1d([0, 1, 2], [0, 1, 0]))
+hat.as_piecewise()
+"""),
+    code("""
+saw.plot(figsize=(5, 2.5));
+"""),
+    md("""
+## Equivalence and the canonical form
+
+Permuting hidden units, or scaling a relu unit's incoming weights by a > 0 and its outgoing
+weights by 1/a, leaves the function unchanged. `equivalent` proves it exactly (it checks every
+region of the common refinement); a different network gets an exact witness point.
+`canonical` removes the redundancy: both copies get the same canonical network.
+"""),
+    code("""
+(W1, W2, W3), (b1, b2, b3) = ([list(map(list, W)) for _, W, _ in net.dense_layers()],
+                              [list(b) for _, _, b in net.dense_layers()])
+perm = [2, 0, 3, 1]
+W1p = [[3 * w for w in W1[i]] for i in perm]            # scale every unit by 3 ...
+b1p = [3 * b1[i] for i in perm]
+W2p = [[row[i] / 3 for i in perm] for row in W2]        # ... and its outgoing weights by 1/3
+copy = Network.dense([W1p, W2p, W3], [b1p, b2, b3], activations=["relu", "relu", "identity"])
+print(symnet.equivalent(net, copy, box=[(-1, 1), (-1, 1)]))
+print(symnet.canonical(net) == symnet.canonical(copy))
+"""),
+    code("""
+W2q = [row[:] for row in W2p]; W2q[0][0] += R(1, 100)
+other = Network.dense([W1p, W2q, W3], [b1p, b2, b3], activations=["relu", "relu", "identity"])
+res = symnet.equivalent(net, other, box=[(-1, 1), (-1, 1)])
+print(res.equal, res.witness)
 """),
 ]
 
@@ -818,6 +921,7 @@ NOTEBOOKS = {
     "04_property_testing.ipynb": PROPERTY,
     "07_super_space.ipynb": SUPERSPACE,
     "08_importers.ipynb": IMPORTERS,
+    "05_relu.ipynb": RELU,
 }
 
 
@@ -828,6 +932,10 @@ def build(name, cells, execute=True):
     nb.metadata["language_info"] = {"name": "python"}
     if execute:
         from nbclient import NotebookClient
+        # the kernel imports symnet from this checkout (not from wherever it is installed)
+        root = os.path.dirname(HERE)
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
         t0 = time.time()
         client = NotebookClient(nb, timeout=120, kernel_name="python3",
                                 resources={"metadata": {"path": HERE}})

@@ -59,10 +59,13 @@ _LAZY = {
     # printing
     "latex": "printing", "coefficient_table": "printing", "latex_document": "printing",
     "plot_coefficients": "printing", "plot_diagonal": "printing", "plot_error_vs_order": "printing",
+    # piecewise-linear networks (relu family)
+    "piecewise": "pwl", "PiecewiseLinear": "pwl", "local_affine": "pwl", "count_regions": "pwl",
+    "equivalent": "pwl", "canonical": "pwl",
 }
-_SUBMODULES = {"activations", "bounds", "cli", "constants", "engines", "errors", "fit", "io",
-               "monomials", "network", "pde", "polynomial", "printing", "strategies",
-               "testing"}
+_SUBMODULES = {"activations", "bounds", "cli", "constants", "constructions", "engines", "errors",
+               "fit", "io", "monomials", "network", "pde", "polynomial", "printing", "pwl",
+               "strategies", "testing"}
 
 __all__ = list(_errors_all) + ["expand", "estimate_work", "local_polynomials"] + list(_LAZY)
 

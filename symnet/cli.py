@@ -4,6 +4,7 @@
     symnet expand MODEL --order 3 [--format F]    a saved model's polynomial
     symnet pde "EXPR" --tree "((x,y),z)"          check the PDE constraints of an architecture
     symnet pde --ridges 2 --vars x,y              print the constraints themselves
+    symnet regions MODEL --box=-1,1 [-f F]        exact linear regions of a relu model
     symnet info                                   versions and sympy's ground types
 
 ``MODEL`` is a symnet network file (``symnet.save_network``), an NN2Poly
@@ -589,6 +590,8 @@ def build_parser():
 
     from .fit.cli import add_parser as _add_fit_parser
     _add_fit_parser(sub, common)
+    from symnet.pwl.cli import add_parser as _add_regions
+    _add_regions(sub, common, read_model=_read_model)
 
     i = sub.add_parser("info", parents=[common], help="versions and sympy's ground types")
     i.set_defaults(func=cmd_info)

@@ -24,5 +24,26 @@ def _hypothesis_setup_hook():
         from .testing import strategies  # noqa: F401  (registers the types at import)
 
 
-from .testing.strategies import *  # noqa: E402,F401,F403
-from .testing.strategies import __all__  # noqa: E402,F401
+def __getattr__(name):  # everything else lives in symnet.testing.strategies (loaded on use)
+    import importlib
+
+    mod = importlib.import_module("symnet.testing.strategies")
+    try:
+        return getattr(mod, name)
+    except AttributeError:
+        raise AttributeError(f"module 'symnet.strategies' has no attribute {name!r}") from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__getattr__("__all__")))
+
+
+def _load():
+    import sys
+
+    if "symnet.testing.strategies" not in sys.modules:  # not mid-import (the circular case)
+        import importlib
+        importlib.import_module("symnet.testing.strategies")  # registers the types
+
+
+_load()

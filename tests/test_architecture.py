@@ -42,6 +42,8 @@ PUBLIC = {
     "monomial_features", "polynomial_from_vector", "vector_from_polynomial",
     "SuperSpaceRegressor", "SuperSpaceClassifier", "coefficient_equations", "solve_weights",
     "WeightSolutions", "fit_network", "NetworkFit",
+    # piecewise-linear networks
+    "piecewise", "PiecewiseLinear", "local_affine", "count_regions", "equivalent", "canonical",
     # printing
     "latex", "coefficient_table", "latex_document", "plot_coefficients", "plot_diagonal",
     "plot_error_vs_order",

@@ -10,8 +10,10 @@ nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
-             "04_property_testing.ipynb", "07_super_space.ipynb", "08_importers.ipynb"]
-NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"], "08_importers.ipynb": ["sklearn", "onnx"]}
+             "04_property_testing.ipynb", "05_relu.ipynb", "07_super_space.ipynb",
+             "08_importers.ipynb"]
+NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"], "05_relu.ipynb": ["matplotlib"],
+         "08_importers.ipynb": ["sklearn", "onnx"]}
 
 
 def code_cells(nb):
@@ -51,9 +53,13 @@ def _execute(path, tmp_path):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs(name, tmp_path):
+def test_notebook_runs(name, tmp_path, monkeypatch):
     for mod in NEEDS.get(name, []):
         pytest.importorskip(mod)
+    # the kernel imports symnet from this checkout, not from wherever it is installed
+    root = os.path.dirname(NB_DIR)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     src = os.path.join(NB_DIR, name)
     shutil.copy(src, tmp_path / name)
     nb = _execute(tmp_path / name, tmp_path)
@@ -75,6 +81,10 @@ def test_notebook_runs(name, tmp_path):
         assert "order 2 accuracy: 1.0" in text and "[0, 1, 1, 0]" in text
         assert "[{w: -1, a: -2, c: 0}, {w: 1, a: 2, c: 0}]" in text
         assert "orbit size: 48 | solutions listed: 48" in text
+    elif name.startswith("05"):
+        pngs = [o for o in outs if "image/png" in o.get("data", {})]
+        assert len(pngs) == 2 and "\\begin{cases}" in text
+        assert "Equivalence: equal" in text and "EquivalenceWitness(point=" in text
     else:
         # hypothesis calls it "Falsifying example" (before 6.16x) or "Failing test case"
         assert "Falsifying example" in text or "Failing test case" in text

@@ -20,3 +20,7 @@ Examples
 
 from .assertions import *  # noqa: F401,F403
 from .assertions import __all__  # noqa: F401
+
+for _cls in (PolynomialMismatch, ExpansionMismatch):  # noqa: F405 - their public home
+    _cls.__module__ = __name__
+del _cls

@@ -1,0 +1,243 @@
+"""Counting linear regions: the exact count beside the known bounds.
+
+* **Zaslavsky** (one layer of ``n`` hyperplanes in ``d`` dimensions): at most
+  ``sum_{i=0..d} C(n, i)`` regions.
+* **Serra, Tjandraatmadja and Ramalingam** (ICML 2018, Theorem 1), dense ReLU
+  networks with widths ``n_1 .. n_L`` on ``R^{n_0}``: at most
+  ``sum over J of prod_l C(n_l, j_l)``, ``J = {0 <= j_l <= min(n_0, n_1 - j_1,
+  ..., n_{l-1} - j_{l-1}, n_l)}`` (exact for one input).
+* **Layer-wise product** (any piecewise-linear activations, skip connections):
+  each stage's ``k_l`` kink hyperplanes cut each region in at most
+  ``sum_{i<=d} C(k_l, i)`` pieces.
+* **Montufar, Pascanu, Cho and Bengio** (2014): some ReLU network of this shape
+  (widths ``n_l >= n_0``) has at least
+  ``prod_{l<L} floor(n_l / n_0)^{n_0} * sum_{j<=n_0} C(n_L, j)`` regions (a
+  lower bound on the maximum, not on this network's count).
+
+Examples
+--------
+>>> import symnet
+>>> from symnet import Network
+>>> net = Network.dense([[[1, 0], [0, 1], [1, 1]], [[1, 1, 1]]], biases=[[0, 0, -1], [0]],
+...                     activations=["relu", "identity"])
+>>> c = symnet.count_regions(net)
+>>> c.exact, c.upper_bound, c.bounds["zaslavsky"]
+(7, 7, 7)
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+from ..errors import ResourceError
+
+__all__ = ["count_regions", "RegionCount", "zaslavsky_bound", "serra_bound",
+           "montufar_lower_bound", "layerwise_bound", "upper_bound"]
+
+
+def zaslavsky_bound(n, d):
+    """At most ``sum_{i=0..d} C(n, i)`` regions for ``n`` hyperplanes in ``R^d``.
+
+    Examples
+    --------
+    >>> from symnet.pwl.counting import zaslavsky_bound
+    >>> zaslavsky_bound(3, 2)
+    7
+    """
+    return sum(comb(n, i) for i in range(d + 1))
+
+
+def serra_bound(d, widths):
+    """Serra et al. (2018) upper bound for a dense ReLU network (input ``d``, hidden ``widths``).
+
+    Examples
+    --------
+    >>> from symnet.pwl.counting import serra_bound
+    >>> serra_bound(1, [4, 4]), serra_bound(2, [3])
+    (25, 7)
+    """
+    # dynamic programme over layers; state = the running minimum cap
+    states = {d: 1}
+    for n in widths:
+        nxt = {}
+        for cap, acc in states.items():
+            for j in range(0, min(cap, n) + 1):
+                c = min(cap, n - j)
+                nxt[c] = nxt.get(c, 0) + acc * comb(n, j)
+        states = nxt
+    return sum(states.values())
+
+
+def layerwise_bound(d, hyperplanes):
+    """``prod_l sum_{i<=d} C(k_l, i)`` for ``k_l`` kink hyperplanes per stage.
+
+    Examples
+    --------
+    >>> from symnet.pwl.counting import layerwise_bound
+    >>> layerwise_bound(1, [4, 4])
+    25
+    """
+    out = 1
+    for k in hyperplanes:
+        out *= zaslavsky_bound(k, d)
+    return out
+
+
+def montufar_lower_bound(d, widths):
+    """Montufar et al. (2014): a ReLU network of this shape can have at least this many regions.
+
+    None unless every width is at least ``d``.
+
+    Examples
+    --------
+    >>> from symnet.pwl.counting import montufar_lower_bound
+    >>> montufar_lower_bound(1, [4, 4])
+    20
+    """
+    if not widths or any(n < d for n in widths):
+        return None
+    out = 1
+    for n in widths[:-1]:
+        out *= (n // d) ** d
+    return out * zaslavsky_bound(widths[-1], d)
+
+
+def _shape(en):
+    """(kinked units per stage, relu-dense widths or None)."""
+    ks, widths = [], []
+    dense = True
+    prev = tuple(range(en.n_inputs))
+    for st in en.stages:
+        ks.append(sum(len(u.kinks) for u in st.units))
+        kinked = [u for u in st.units if u.kinks]
+        if kinked:
+            if len(kinked) != len(st.units) or any(
+                    u.kinks != (0,) or u.slopes[0] != 0 or u.intercepts != (0, 0)
+                    for u in kinked):
+                dense = False
+            if st.sources != prev:
+                dense = False
+            widths.append(len(st.units))
+        elif st is not en.stages[-1]:
+            dense = False
+        prev = tuple(u.position for u in st.units)
+    return ks, (widths if dense else None)
+
+
+def upper_bound(en):
+    """The best known upper bound on the number of regions of an ExactNet.
+
+    Examples
+    --------
+    >>> from symnet.constructions import sawtooth
+    >>> from symnet.pwl.exactnet import compile_network
+    >>> from symnet.pwl.counting import upper_bound
+    >>> upper_bound(compile_network(sawtooth(2)))
+    9
+    """
+    ks, widths = _shape(en)
+    best = layerwise_bound(en.n_inputs, ks)
+    if widths is not None:
+        best = min(best, serra_bound(en.n_inputs, widths))
+    return best
+
+
+class RegionCount:
+    """The exact number of regions with the known bounds beside it.
+
+    Attributes
+    ----------
+    exact : int or None
+        The exact count (None when the enumeration stopped at ``max_regions``).
+    pieces : int or None
+        Linear pieces (adjacent regions with one affine map merged), when asked.
+    estimate : int or None
+        When the enumeration stopped: the extrapolated total.
+    upper_bound : int
+        The smallest applicable upper bound.
+    bounds : dict
+        ``"zaslavsky"`` (one kinked layer), ``"serra"`` (dense ReLU),
+        ``"layerwise"`` (always), ``"montufar_lower"`` (dense ReLU of widths
+        >= inputs; a lower bound on the maximum over such networks).
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet.constructions import sawtooth
+    >>> symnet.count_regions(sawtooth(2), box=[(0, 1)], pieces=True).pieces
+    4
+    """
+
+    def __init__(self, exact, pieces, estimate, bounds, box):
+        self.exact, self.pieces, self.estimate, self.bounds = exact, pieces, estimate, bounds
+        self.box = box
+        ups = [v for k, v in bounds.items() if k != "montufar_lower" and v is not None]
+        self.upper_bound = min(ups) if ups else None
+
+    def __int__(self):
+        if self.exact is None:
+            raise ResourceError(f"the count stopped at the budget (estimate {self.estimate})")
+        return self.exact
+
+    def __repr__(self):
+        ex = self.exact if self.exact is not None else f"> budget (~{self.estimate:,})"
+        bs = ", ".join(f"{k} {v:,}" for k, v in self.bounds.items() if v is not None)
+        return f"<RegionCount: {ex} regions on {self.box}; bounds: {bs}>"
+
+
+def count_regions(net, box=None, *, max_regions=None, pieces=False, method="auto"):
+    """The exact number of linear regions on a box, with the known bounds.
+
+    Parameters
+    ----------
+    net : Network
+    box : None, [(lo, hi), ...] or (A, b)
+    max_regions : int, optional
+        Budget (default :data:`~symnet.pwl.regions.DEFAULT_MAX_REGIONS`); beyond
+        it ``exact`` is None and ``estimate`` extrapolates.
+    pieces : bool
+        Also count the linear pieces (adjacent regions with one map merged).
+
+    Returns
+    -------
+    RegionCount
+
+    Examples
+    --------
+    >>> import symnet
+    >>> from symnet.constructions import sawtooth
+    >>> c = symnet.count_regions(sawtooth(3), box=[(0, 1)])
+    >>> c.exact, c.bounds["serra"]
+    (8, 27)
+    """
+    from .._validate import as_int
+    from .exactnet import compile_network
+    from .regions import DEFAULT_MAX_REGIONS, PiecewiseLinear, _run, parse_box
+
+    en = compile_network(net)
+    if max_regions is None:
+        max_regions = DEFAULT_MAX_REGIONS
+    max_regions = as_int(max_regions, "max_regions", minimum=1)
+    b = parse_box(box, en.n_inputs)
+    ks, widths = _shape(en)
+    d = en.n_inputs
+    bounds = {}
+    kinked_stages = [k for k in ks if k]
+    if len(kinked_stages) == 1:
+        bounds["zaslavsky"] = zaslavsky_bound(kinked_stages[0], d)
+    if widths is not None:
+        bounds["serra"] = serra_bound(d, widths)
+    bounds["layerwise"] = layerwise_bound(d, ks)
+    if widths is not None:
+        bounds["montufar_lower"] = montufar_lower_bound(d, widths)
+    try:
+        cells, out_idx, scales, method = _run(en, b, max_regions, method)
+    except ResourceError as e:
+        if getattr(e, "estimate", None) is None:
+            raise
+        return RegionCount(None, None, e.estimate, bounds, repr(b))
+    n_pieces = None
+    if pieces:
+        pw = PiecewiseLinear(en, cells, b, out_idx, scales, net=net, method=method)
+        n_pieces = len(pw.merged())
+    return RegionCount(len(cells), n_pieces, None, bounds, repr(b))
