@@ -361,45 +361,8 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
 
 
 def _run(eng, plan):
-    """Run the engine; one result (Polynomial or tuple) per centre."""
-    net = plan.net
-    centers = plan.centers or (None,)
-    if plan.domain == "QQ":
-        from .engines.exact import converter, domain_name, to_terms
-
-        ring, results = eng.run(plan)
-        conv = converter(ring, float_output=plan.float_output)
-        dom = domain_name(ring, plan.float_output)
-        n = net.n_inputs
-        out = []
-        for c, graded_outs in zip(centers, results):
-            polys = []
-            for graded in graded_outs:
-                lazy = (lambda g=graded: to_terms(ring, g, n, conv))
-                p = Polynomial._from_lazy(net.inputs, plan.order, lazy, dom, center=c)
-                p._meta = plan.meta
-                polys.append(p)
-            out.append(_wrap(polys))
-        return out
-    B, coeffs = eng.run(plan)
-    out = []
-    for p_i, c in enumerate(centers):
-        polys = []
-        for k in range(coeffs.shape[2]):
-            col = coeffs[:, p_i, k]
-            if plan.domain == "RR":
-                p = Polynomial._from_lazy(net.inputs, plan.order, None, "RR",
-                                          dense=(B, col.copy()), center=c)
-            else:
-                E = B.exponents()
-                terms = {tuple(int(e) for e in E[i]): col[i] for i in range(len(col))
-                         if col[i] != 0}
-                p = Polynomial._from_terms(net.inputs, plan.order, terms, center=c,
-                                           domain="mpf")
-            p._meta = plan.meta
-            polys.append(p)
-        out.append(_wrap(polys))
-    return out
+    """Run the engine; one result (a Polynomial, or a tuple for several outputs) per centre."""
+    return [_wrap(list(polys)) for polys in eng.run(plan)]
 
 
 def _warn_convergence(net, box):

@@ -190,6 +190,74 @@ class Polynomial:
         return self
 
     @classmethod
+    def from_vector(cls, coefficients, variables, order, *, center=None, meta=None):
+        """A polynomial from its coefficient vector in the package's monomial order.
+
+        Parameters
+        ----------
+        coefficients : 1-D array
+            One coefficient per monomial of degree <= ``order`` in
+            :mod:`symnet.monomials` order: float64 (kept as a dense vector,
+            no per-term Python work) or objects (exact numbers, mpf).
+        variables : sequence of Symbols
+        order : int
+        center : sequence, optional
+        meta : dict, optional
+            How the polynomial was made (see :attr:`meta`).
+
+        Examples
+        --------
+        >>> import numpy as np, sympy
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> print(Polynomial.from_vector(np.array([1.0, 0, 2.0, 0, 0, 0.5]), (x, y), 2))
+        1.0 + 2.0*y + 0.5*y**2 + O(|(x, y)|**3)
+        """
+        import numpy as np
+
+        from .monomials import basis
+
+        variables = _check_variables(variables)
+        order = as_order(order)
+        B = basis(len(variables), order)
+        c = np.asarray(coefficients)
+        if c.shape != (B.size,):
+            raise ShapeError(f"expected {B.size} coefficients (monomials of degree <= {order} in "
+                             f"{len(variables)} variables), got an array of shape {c.shape}")
+        if c.dtype.kind == "f":
+            p = cls._from_lazy(variables, order, None, "RR", dense=(B, c.copy()), center=center)
+        else:
+            E = B.exponents()
+            terms = {tuple(int(e) for e in E[i]): v for i, v in enumerate(c.tolist())
+                     if v != 0}
+            if any(_is_mpf(v) for v in terms.values()):
+                p = cls._from_terms(variables, order, terms, center=center, domain="mpf")
+            else:
+                p = cls(terms, variables, order, center=center)
+        p._meta = dict(meta) if meta else None
+        return p
+
+    @classmethod
+    def from_function(cls, make_terms, variables, order, domain, *, center=None, meta=None):
+        """A polynomial whose terms are computed on first use by ``make_terms()``.
+
+        Engines return results this way: converting thousands of exact
+        coefficients to sympy is paid only by those who read them.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x = sympy.Symbol("x")
+        >>> Polynomial.from_function(lambda: {(1,): sympy.Integer(3)}, [x], 2, "QQ").coeff((1,))
+        3
+        """
+        p = cls._from_lazy(_check_variables(variables), as_order(order), make_terms, domain,
+                           center=center)
+        p._meta = dict(meta) if meta else None
+        return p
+
+    @classmethod
     def _from_lazy(cls, variables, order, lazy, domain, *, center=None, dense=None):
         obj = cls.__new__(cls)
         return obj._init(variables, order, center, None, lazy, dense, domain)

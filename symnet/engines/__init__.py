@@ -15,8 +15,10 @@ engine      domains         what it is
 ==========  ==============  ===================================================
 
 A new engine is one module with a class having ``name``, ``domains``,
-``estimate(plan)`` (a dict with ``"bytes"``) and ``run(plan)``, registered
-with :func:`register_engine`.
+``estimate(plan)`` (a dict with ``"bytes"``) and ``run(plan)`` (one tuple of
+:class:`~symnet.Polynomial` per centre, one per output; build them with
+``Polynomial.from_vector`` or ``Polynomial.from_function``), registered with
+:func:`register_engine` (see ``docs/extending.md``).
 
 Examples
 --------

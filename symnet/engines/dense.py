@@ -26,7 +26,8 @@ from ..monomials import basis as monomial_basis
 from .contexts import FloatContext, MpfContext
 from .graded import activate
 
-__all__ = ["Graded", "DenseAlgebra", "DenseEngine", "dense_estimate", "activate_columns"]
+__all__ = ["Graded", "DenseAlgebra", "DenseEngine", "dense_estimate", "activate_columns",
+           "polynomials_from_dense"]
 
 
 class Graded:
@@ -183,6 +184,11 @@ class DenseEngine:
                 "bytes": dense_estimate(n, plan.order, nodes * P, width * P, item)}
 
     def run(self, plan):
+        """One tuple of Polynomials (one per output) per centre."""
+        B, coeffs = self.coefficients(plan)
+        return polynomials_from_dense(plan, coeffs)
+
+    def coefficients(self, plan):
         """``(basis, coeffs)`` with coeffs of shape (size, n_centres, n_out)."""
         if plan.domain == "RR":
             ctx, dtype = FloatContext(), float
@@ -259,6 +265,29 @@ def _run(plan, ctx, dtype, arrays, centers):
     outs = net.forward([(-1, j) for j in range(n)], step)
     coeffs = np.stack([blocks[bi][:, :, c] for bi, c in outs], axis=2)
     return B, coeffs
+
+
+def polynomials_from_dense(plan, coeffs):
+    """Polynomials from coefficient arrays of shape (basis size, n_centres, n_outputs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet import Network
+    >>> from symnet.engines import Plan
+    >>> from symnet.engines.dense import polynomials_from_dense
+    >>> plan = Plan(Network.dense([[[1.0]]], activations=["identity"]), 1, ((None,),), None, "RR")
+    >>> print(polynomials_from_dense(plan, np.array([[[0.0]], [[2.0]]]))[0][0])
+    2.0*x1 + O(|x1|**2)
+    """
+    from ..polynomial import Polynomial
+
+    net = plan.net
+    centers = plan.centers or (None,)
+    return [tuple(Polynomial.from_vector(coeffs[:, p, k], net.inputs, plan.order, center=c,
+                                         meta=plan.meta)
+                  for k in range(coeffs.shape[2]))
+            for p, c in enumerate(centers)]
 
 
 def activate_columns(B, Z, rules, nodes, ctx):

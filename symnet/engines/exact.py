@@ -353,7 +353,21 @@ class ExactEngine:
         return {"monomials": N, "bytes": 160 * N * (nodes + 4 * width)}
 
     def run(self, plan):
-        """One list of graded outputs per centre, and the ring."""
+        """One tuple of Polynomials (one per output) per centre; terms converted on first use."""
+        from ..polynomial import Polynomial
+
+        ring, results = self.graded(plan)
+        conv = converter(ring, float_output=plan.float_output)
+        dom = domain_name(ring, plan.float_output)
+        n, net = plan.net.n_inputs, plan.net
+        centers = plan.centers or (None,)
+        return [tuple(Polynomial.from_function(lambda g=g: to_terms(ring, g, n, conv), net.inputs,
+                                               plan.order, dom, center=c, meta=plan.meta)
+                      for g in outs)
+                for c, outs in zip(centers, results)]
+
+    def graded(self, plan):
+        """``(ring, results)``: per centre, one graded list of components per output."""
         net, Q = plan.net, plan.order
         stages = net.stages()
         exprs, consts = [], []
