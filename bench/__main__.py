@@ -2,6 +2,7 @@
 
     python -m bench                 # expansion table (W2-W5, 10 inputs Q=5,6,7)
     python -m bench expand --quick  # skip the slow references
+    python -m bench core            # cold path, a 784-256-256-10 network, import time
     python -m bench pde             # PDE constraint checks
     python -m bench fit             # Super Space features, exact fits, weight recovery
     python -m bench pwl             # exact linear regions of relu networks
@@ -25,7 +26,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", nargs="?", default="expand",
-                    choices=["expand", "pde", "bounds", "fit", "pwl", "all"])
+                    choices=["expand", "core", "pde", "bounds", "fit", "pwl", "all"])
     ap.add_argument("--quick", action="store_true", help="skip the slow references")
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
@@ -34,6 +35,9 @@ def main(argv=None):
     if args.what in ("expand", "all"):
         from .expand_bench import run
         run(quick=args.quick, timeout=args.timeout, repeat=args.repeat)
+    if args.what in ("core", "all"):
+        from .bench_core import run as run_core
+        run_core()
     if args.what in ("pde", "all"):
         import runpy
         runpy.run_path(os.path.join(os.path.dirname(__file__), "bench_pde.py"),

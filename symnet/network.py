@@ -803,18 +803,29 @@ class Network:
             raise ShapeError(f"expected points of shape (n_samples, {self.n_inputs}), "
                              f"got {np.shape(x)}")
 
+        blocks = [X]   # values as (block, column) references: dense stacks never copy columns
+
         def step(s, src):
-            H = np.stack(src, axis=1) if src else np.zeros((X.shape[0], 0))
+            if src and all(b == src[0][0] for b, _ in src) and \
+                    [c for _, c in src] == list(range(blocks[src[0][0]].shape[1])):
+                H = blocks[src[0][0]]
+            elif src:
+                H = np.stack([blocks[b][:, c] for b, c in src], axis=1)
+            else:
+                H = np.zeros((X.shape[0], 0))
             Z = H @ s.weight_array().T + s.bias_array()
             acts = s.activations
             if all(a is acts[0] for a in acts):
                 Y = acts[0].numpy_function()(Z)
-                return [Y[:, i] for i in range(Y.shape[1])]
-            return [a.numpy_function()(Z[:, i]) for i, a in enumerate(acts)]
+            else:
+                Y = np.stack([a.numpy_function()(Z[:, i]) for i, a in enumerate(acts)], axis=1)
+            blocks.append(np.asarray(Y, dtype=float).reshape(Z.shape))
+            k = len(blocks) - 1
+            return [(k, i) for i in range(Z.shape[1])]
 
         with np.errstate(over="ignore", under="ignore"):
-            outs = self.forward([X[:, j] for j in range(self.n_inputs)], step)
-        out = np.stack(outs, axis=1)
+            outs = self.forward([(0, j) for j in range(self.n_inputs)], step)
+        out = np.stack([blocks[b][:, c] for b, c in outs], axis=1)
         if single:
             out = out[0]
             return out[0] if out.shape == (1,) else out
