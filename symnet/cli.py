@@ -257,7 +257,7 @@ def _read_model(args):
     if net is not None:
         if kind != "torch state file" and rationalize is not None:
             net = _convert_floats(net, False, rationalize)
-        if net.graph.graph.get("output_activation") == "softmax":
+        if net.metadata.get("output_activation") == "softmax":
             kind += " (outputs are the logits: the model applies softmax)"
         return net, kind
     try:

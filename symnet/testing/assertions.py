@@ -287,19 +287,21 @@ def _truncate(expr, variables, order):
 
 
 def _oracle(net, order, qs):
-    G = net.graph
     X = net.inputs
-    val = {n: G.nodes[n]["symbol"] for n in G.graph["inputs"]}
-    for k, stage in enumerate(net.stages()):
-        for n, act in zip(stage.nodes, stage.activations):
-            z = sympy.sympify(G.nodes[n]["bias"]) + sympy.Add(*[
-                sympy.sympify(G.edges[p, n]["weight"]) * val[p] for p in G.predecessors(n)])
-            if act.name == "identity":
-                val[n] = _truncate(z, X, order)
+    layer = {id(s): k for k, s in enumerate(net.stages())}
+
+    def step(stage, src):
+        out = []
+        for row, b, act in zip(stage.weights, stage.biases, stage.activations):
+            z = sympy.sympify(b) + sympy.Add(*[sympy.sympify(w) * v for w, v in zip(row, src)])
+            if act.is_identity:
+                out.append(_truncate(z, X, order))
             else:
-                poly = _maclaurin(act, qs[k])
-                val[n] = _truncate(poly.xreplace({_z: z}), X, order)
-    return [val[o] for o in net.outputs]
+                poly = _maclaurin(act, qs[layer[id(stage)]])
+                out.append(_truncate(poly.xreplace({_z: z}), X, order))
+        return out
+
+    return net.forward(list(X), step)
 
 
 def assert_expansion_matches(net, order, *, series_degree=None, rtol=None, max_monomials=84,
