@@ -47,9 +47,13 @@ _LAZY = {
     # printing
     "latex": "printing", "coefficient_table": "printing", "latex_document": "printing",
     "plot_coefficients": "printing", "plot_diagonal": "printing", "plot_error_vs_order": "printing",
+    # polynomial surrogates and compression
+    "approximate": "approximation", "Approximation": "approximation",
+    "fit_surrogates": "approximation", "compress": "approximation", "Compression": "approximation",
 }
 _SUBMODULES = {"activations", "bounds", "cli", "engines", "errors", "io", "monomials",
                "network", "pde", "polynomial", "printing", "strategies", "testing", "torchio"}
+_SUBMODULES |= {"approximation"}
 
 __all__ = list(_errors_all) + ["expand", "estimate_work", "local_polynomials"] + list(_LAZY)
 

@@ -29,6 +29,10 @@ Examples
 from .approximation import (METHODS, Approximation, ApproximationWarning, approximate,
                             estimate_seconds)
 from .certify import CertifiedError, sup_error
+from .compression import Compression, compress
+from .surrogates import (SurrogateBound, Surrogates, check_coverage, fit_surrogates,
+                         observed_ranges, polynomial_box_bound, surrogate_error_bound,
+                         surrogate_expansion_bound)
 
 __all__ = [
     "approximate",
@@ -38,4 +42,14 @@ __all__ = [
     "sup_error",
     "estimate_seconds",
     "METHODS",
+    "compress",
+    "Compression",
+    "fit_surrogates",
+    "Surrogates",
+    "surrogate_error_bound",
+    "surrogate_expansion_bound",
+    "SurrogateBound",
+    "check_coverage",
+    "observed_ranges",
+    "polynomial_box_bound",
 ]
