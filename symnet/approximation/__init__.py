@@ -20,8 +20,8 @@ Examples
 --------
 >>> import symnet
 >>> ap = symnet.approximate("relu", (-1, 1), 1)
->>> print(ap.polynomial)
-1/4 + x/2
+>>> ap.expr
+x/2 + 1/4
 >>> ap.max_error.as_rational()
 1/4
 """

@@ -214,7 +214,12 @@ def _enclose(act, lo, hi):
         for k in range(cells):
             a = lo + (hi - lo) * Fraction(k, cells)
             b = lo + (hi - lo) * Fraction(k + 1, cells)
-            v = ev.value(ball(a).union(ball(b)))
+            cell = ball(a).union(ball(b))
+            d = ev.taylor(cell, 1)[1] if a < b else None
+            if d is not None and d.is_finite() and not d.contains(0):
+                v = ev.value(ball(a)).union(ev.value(ball(b)))   # monotone on the cell
+            else:
+                v = ev.value(cell)
             out = v if out is None else out.union(v)
         if not out.is_finite():
             from ..errors import UncertifiedBoundError

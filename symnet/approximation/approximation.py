@@ -121,7 +121,7 @@ class Approximation:
     >>> ap.coefficients
     (0, 1, 0, -1/3)
     >>> print(ap.polynomial)
-    x - x**3/3
+    x - x**3/3 + O(|x|**4)
     >>> float(ap.max_error) >= 1 - 1/3 - float(sympy.tanh(1))
     True
     """
@@ -266,8 +266,9 @@ class Approximation:
     def _latex(self, printer=None):
         tex = self.activation.tex or r"\operatorname{" + self.name.replace("_", r"\_") + "}"
         lo, hi = self.interval
-        return (rf"{tex}(x) \approx {sympy.latex(self.expr)}, \quad "
-                rf"\max_{{x \in [{sympy.latex(lo)}, {sympy.latex(hi)}]}} |{tex}(x) - p(x)| "
+        x = sympy.latex(self.variable)
+        return (rf"{tex}({x}) \approx {sympy.latex(self.expr)}, \quad "
+                rf"\max_{{{x} \in [{sympy.latex(lo)}, {sympy.latex(hi)}]}} |{tex}({x}) - p({x})| "
                 rf"\le {self.max_error._latex()}")
 
     def _repr_latex_(self):

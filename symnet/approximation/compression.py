@@ -14,7 +14,7 @@ Examples
 ...                     activations=["tanh", "identity"])
 >>> c = compress(net, box=(-1, 1), degree=5, order=5)
 >>> c.network_parameters, c.coefficients, c.certified_error >= c.max_error
-(33, 21, True)
+(33, 12, True)
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ def compress(net, box=None, data=None, *, degree=4, order=None, terms=None, meth
     >>> c.coefficients, c.certified_error is not None
     (4, True)
     >>> print(c.latex_row())   # doctest: +ELLIPSIS
-    a 2-2-1 network & 6 & 4 & 1.5 & ... \\\\
+    a 2-2-1 network & 9 & 4 & 2.2 & ... \\\\
     """
     t0 = time.perf_counter()
     _check_network(net)
