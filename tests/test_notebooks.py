@@ -10,8 +10,9 @@ nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
-             "04_property_testing.ipynb"]
-NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"]}
+             "04_property_testing.ipynb", "06_compression.ipynb"]
+NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"],
+         "06_compression.ipynb": ["torch", "matplotlib"]}
 
 
 def code_cells(nb):
@@ -42,6 +43,10 @@ def _execute(path, tmp_path):
     # run the kernel on this interpreter, whatever `python` is on PATH
     client.km.kernel_spec.argv = [sys.executable, "-m", "ipykernel_launcher", "-f",
                                   "{connection_file}"]
+    # ... and on this checkout's symnet, whichever copy is installed
+    root = os.path.dirname(NB_DIR)
+    client.km.kernel_spec.env = {"PYTHONPATH": os.pathsep.join(
+        [root] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     client.execute()
     return nb
 
@@ -64,6 +69,10 @@ def test_notebook_runs(name, tmp_path):
         assert '"label","degree","coef_out1"' in text          # the command line ran
     elif name.startswith("03"):
         assert "violated" in text and "directions: (1, -2/3), (1, 4)" in text
+    elif name.startswith("06"):
+        assert "max |relu - p| = 3/32" in text and "certified max error on the box" in text
+        assert r"\toprule" in text
+        assert len([o for o in outs if "image/png" in o.get("data", {})]) == 2
     else:
         # hypothesis calls it "Falsifying example" (before 6.16x) or "Failing test case"
         assert "Falsifying example" in text or "Failing test case" in text

@@ -269,7 +269,8 @@ def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", marg
     The interval of a layer covers every neuron's pre-activation in it: the
     certified ranges over ``box`` (rounded outward to short dyadic ends), or
     the ranges seen on ``data`` widened by ``margin`` of their width on each
-    side (5% by default); with both, the union.
+    side (5% by default); with both, the certified interval, widened only
+    where the data leave it.
 
     Parameters
     ----------
@@ -337,8 +338,9 @@ def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", marg
             a = Fraction(min(oranges[k][i][0] for i in idx))
             b = Fraction(max(oranges[k][i][1] for i in idx))
             dlo, dhi = _nice_interval(a, b, 0.05 if margin is None else margin)
-            lo = dlo if lo is None else min(lo, dlo)
-            hi = dhi if hi is None else max(hi, dhi)
+            # with a box, the data only widen the interval where they leave the certified one
+            lo = dlo if lo is None else (lo if a >= lo else min(lo, dlo))
+            hi = dhi if hi is None else (hi if b <= hi else max(hi, dhi))
         key = (act.name, lo, hi, degs[k])
         if key not in cache:
             cache[key] = approximate(act, (lo, hi), degs[k], method=method, **options)
@@ -362,8 +364,9 @@ class SurrogateBound(float):
     per_output : tuple of Fraction
     layers : list of dict
         Per layer: ``eps`` (largest surrogate error), ``lipschitz`` (largest
-        ``max |p'|``), ``delta`` (largest propagated input difference),
-        ``error`` (largest bound at the layer's neurons).
+        ``max |p'|``, None where nothing is propagated or the layer is the
+        identity), ``delta`` (largest propagated input difference), ``error``
+        (largest bound at the layer's neurons).
     """
 
     def __new__(cls, per_output, layers):
@@ -384,9 +387,10 @@ class SurrogateBound(float):
     def __str__(self):
         lines = [f"|net - net~| <= {float(self):.6e} on the box (certified)"]
         for d in self.layers:
+            lip = "-" if d["lipschitz"] is None else f"{float(d['lipschitz']):.3g}"
             lines.append(f"  layer {d['layer']}: eps {float(d['eps']):.3e}, "
-                         f"Lipschitz {float(d['lipschitz']):.3g}, "
-                         f"|dz| <= {float(d['delta']):.3e}, error <= {float(d['error']):.3e}")
+                         f"max |p'| {lip}, |dz| <= {float(d['delta']):.3e}, "
+                         f"error <= {float(d['error']):.3e}")
         return "\n".join(lines)
 
 
@@ -450,7 +454,8 @@ def surrogate_error_bound(net, surrogates, box):
     for k, s in enumerate(stages):
         absW = [[_weight_abs_upper(w) if s.has_edge(i, j) else Fraction(0)
                  for j, w in enumerate(row)] for i, row in enumerate(s.weights)]
-        eps_max = lip_max = delta_max = err_max = Fraction(0)
+        eps_max = delta_max = err_max = Fraction(0)
+        lip_max = None
         new = []
         for i, node in enumerate(s.nodes):
             delta = sum((absW[i][j] * D[src] for j, src in enumerate(s.sources) if D[src]),
@@ -468,10 +473,11 @@ def surrogate_error_bound(net, surrogates, box):
                         dp = [c * m for m, c in enumerate(coeffs)][1:] or [Fraction(0)]
                         lip_cache[key] = poly_sup(dp, a - delta, b + delta)[0]
                     L = lip_cache[key]
+                    lip_max = L if lip_max is None else max(lip_max, L)
                 else:
                     L = Fraction(0)
                 d = eps + L * delta
-                eps_max, lip_max = max(eps_max, eps), max(lip_max, L)
+                eps_max = max(eps_max, eps)
             delta_max, err_max = max(delta_max, delta), max(err_max, d)
             new.append(d)
         D.extend(_short(v) for v in new)
@@ -555,16 +561,84 @@ def polynomial_box_bound(terms, box, center=None):
     return _mpoly_box_bound(_mpoly(ctx, terms, center), box)
 
 
-def _mpoly_box_bound(q, box):
+def _round_mpoly(q, box, bits=64):
+    """(q with coefficients rounded to ``bits`` significant bits, a bound on the change on box).
+
+    Short dyadic coefficients keep the re-centrings of the bisection fast; the
+    change is bounded by the sum of ``|delta_alpha| * max |x^alpha|`` over the box.
+    """
     import flint
-    gens = q.context().gens()
+    M = [max(abs(lo), abs(hi)) for lo, hi in box]
+    out, slack = {}, Fraction(0)
+    for k, c in q.to_dict().items():
+        k = tuple(int(v) for v in k)
+        c = Fraction(int(c.p), int(c.q))
+        e = bits - (c.numerator.bit_length() - c.denominator.bit_length())
+        r = Fraction(round(c * 2**e), 2**e) if e > 0 else c
+        if r != c:
+            m = abs(c - r)
+            for Mi, ki in zip(M, k):
+                m *= Mi ** ki
+            slack += m
+        if r:
+            out[k] = flint.fmpq(r.numerator, r.denominator)
+    return q.context().from_dict(out), slack
+
+
+def _centred_bound(q, box):
+    """Sum of |coefficients| of q re-expanded around the box's centre (half-widths scaled)."""
+    import flint
     shift = []
-    for g, (lo, hi) in zip(gens, box):
+    for g, (lo, hi) in zip(q.context().gens(), box):
         mid, half = (lo + hi) / 2, (hi - lo) / 2
         shift.append(flint.fmpq(mid.numerator, mid.denominator) +
                      flint.fmpq(half.numerator, half.denominator) * g)
     r = q.compose(*shift) if not q.is_zero() else q
     return sum((abs(Fraction(int(c.p), int(c.q))) for c in r.coeffs()), Fraction(0))
+
+
+def _mpoly_box_bound(q, box, budget=40, rtol=Fraction(1, 20)):
+    """Certified bound on max |q| over the box: centred bounds on a bisection.
+
+    The sub-box with the largest bound is halved along its widest side until
+    the bound is within ``1 + rtol`` of a value ``|q|`` takes (at a centre) or
+    ``budget`` sub-boxes have been bounded.
+    """
+    import heapq
+
+    import flint
+    box = [(Fraction(a), Fraction(b)) for a, b in box]
+    if q.is_zero():
+        return Fraction(0)
+    qr, slack = _round_mpoly(q, box)
+
+    def value_at_centre(b):
+        v = qr(*[flint.fmpq(((lo + hi) / 2).numerator, ((lo + hi) / 2).denominator)
+                 for lo, hi in b])
+        return abs(Fraction(int(v.p), int(v.q)))
+
+    heap = [(-_centred_bound(qr, box), 0, box)]
+    lower = value_at_centre(box)
+    count, tick = 1, 1
+    while count < budget:
+        neg, _, b = heap[0]
+        if -neg <= (1 + rtol) * lower:
+            break
+        heapq.heappop(heap)
+        i = max(range(len(b)), key=lambda j: b[j][1] - b[j][0])
+        lo, hi = b[i]
+        if hi == lo:
+            heapq.heappush(heap, (neg, tick, b))
+            break
+        m = (lo + hi) / 2
+        for part in ((lo, m), (m, hi)):
+            sub = list(b)
+            sub[i] = part
+            lower = max(lower, value_at_centre(sub))
+            heapq.heappush(heap, (-_centred_bound(qr, sub), tick, sub))
+            tick += 1
+            count += 1
+    return -heap[0][0] + slack
 
 
 def _surrogate_degree(net, per):
