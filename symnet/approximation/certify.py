@@ -147,6 +147,13 @@ def _critical_balls(q, a, b):
     return out
 
 
+def _cancel_bits(q, a, b):
+    """Bits lost to cancellation when evaluating q on [a, b] in the monomial basis."""
+    M = max(abs(a), abs(b), Fraction(1))
+    size = sum((abs(fraction_of(c)) * M**k for k, c in enumerate(q.coeffs())), Fraction(0))
+    return max(0, math.ceil(math.log2(size))) if size > 1 else 0
+
+
 def poly_range(coeffs, a, b, prec=128):
     """Certified ``(min, max)`` of a rational polynomial over ``[a, b]`` (exact ends).
 
@@ -170,7 +177,7 @@ def poly_range(coeffs, a, b, prec=128):
     from flint import arb, arb_poly
     a, b = Fraction(a), Fraction(b)
     q = _fmpq_poly(coeffs)
-    with precision(prec):
+    with precision(prec + 2 * _cancel_bits(q, a, b)):
         vals = [arb(q(fmpq_of(a))), arb(q(fmpq_of(b)))]
         P = arb_poly([arb(c) for c in q.coeffs()]) if q.degree() >= 0 else arb_poly([0])
         for c in _critical_balls(q, a, b):
@@ -195,7 +202,7 @@ def poly_sup(coeffs, a, b, prec=128):
     a, b = Fraction(a), Fraction(b)
     q = _fmpq_poly(coeffs)
     cands = [a, b]
-    with precision(prec):
+    with precision(prec + 2 * _cancel_bits(q, a, b)):
         P = arb_poly([arb(c) for c in q.coeffs()]) if q.degree() >= 0 else arb_poly([0])
         upper = max(abs(fraction_of(q(fmpq_of(a)))), abs(fraction_of(q(fmpq_of(b)))))
         for c in _critical_balls(q, a, b):
@@ -223,7 +230,7 @@ def _check_interval(lo, hi):
 
 
 def sup_error(activation, coefficients, lo, hi, *, rtol=1e-3, prec=None, max_cells=200000,
-              order=4, points=()):
+              order=None, points=()):
     """A certified upper bound on ``max |f(x) - p(x)|`` for x in ``[lo, hi]``.
 
     Parameters
@@ -239,8 +246,9 @@ def sup_error(activation, coefficients, lo, hi, *, rtol=1e-3, prec=None, max_cel
     prec : int, optional
         Bits of the ball arithmetic (default from the size of the error).
     max_cells : int
-    order : int
-        Degree ``K`` of the local models of the cell method.
+    order : int, optional
+        Degree ``K`` of the local models of the cell method (default from the
+        degree of p: 4 up to degree 16, then longer).
     points : sequence of exact rationals, optional
         Where the error is expected to peak (a minimax reference): ``|f - p|``
         is evaluated there too, which sharpens the certified lower bound.
@@ -315,12 +323,18 @@ def _default_prec(ev, coeffs, lo, hi):
             if v.is_finite():
                 big = max(big, fraction_of(v.mid()))
     bits = 0 if big == 0 else -math.floor(math.log2(big))
-    return max(96, 64 + bits)
+    # the monomial basis cancels: sum |a_k| M^k may dwarf |p|; pay for it in bits
+    M = max(abs(lo), abs(hi), Fraction(1))
+    size = sum((abs(c) * M**k for k, c in enumerate(coeffs)), Fraction(0))
+    cancel = max(0, math.ceil(math.log2(size))) if size > 1 else 0
+    return max(96, 64 + bits + cancel)
 
 
 def _cells_sup(ev, coeffs, lo, hi, rtol, prec, max_cells, K, points=()):
-    from flint import arb, arb_poly, fmpq
+    from flint import arb, arb_poly
     d = len(coeffs) - 1
+    if K is None:  # higher degrees oscillate faster: longer local models, fewer cells
+        K = min(16, max(4, (d + 3) // 4))
     with precision(prec):
         pc = [arb(fmpq_of(c)) for c in coeffs]
         atol = Fraction(1, 2 ** (prec - 24))
@@ -340,16 +354,19 @@ def _cells_sup(ev, coeffs, lo, hi, rtol, prec, max_cells, K, points=()):
         count = 0
         min_width = (hi - lo) / 2 ** 40
         while todo:
-            results = []
+            # the local models first: their values at the centres raise the lower bound
+            local = []
             for a, b in todo:
                 count += 1
-                U, Lc, m = _cell_bound(ev, pc, a, b, K, fmpq, arb)
-                results.append((U, a, b))
-                if Lc > lower:
-                    lower, arg = Lc, m
+                cell = _Cell(ev, pc, a, b, K)
+                local.append(cell)
+                if cell.low > lower:
+                    lower, arg = cell.low, cell.m
             thr = max(lower * (1 + Fraction(rtol)), atol)
             todo = []
-            for U, a, b in results:
+            for cell in local:
+                U = cell.upper(thr)
+                a, b = cell.a, cell.b
                 if U is None or U > thr:
                     if count + 2 * len(todo) < max_cells and b - a > min_width:
                         mid = (a + b) / 2
@@ -365,37 +382,59 @@ def _cells_sup(ev, coeffs, lo, hi, rtol, prec, max_cells, K, points=()):
                           cells=count)
 
 
-def _cell_bound(ev, pc, a, b, K, fmpq, arb):
-    """(upper bound of |f - p| on [a, b] or None, lower bound at the centre, centre)."""
-    m = (a + b) / 2
-    r = (b - a) / 2
-    mb = arb(fmpq(m.numerator, m.denominator))
-    rb = arb(fmpq(r.numerator, r.denominator))
-    cell = ball(a).union(ball(b))
-    fk = ev.taylor(mb, K)
-    FK = ev.taylor(cell, K + 1)[K + 1]
-    # Taylor shift of p to m (balls)
-    q = list(pc)
-    d = len(q) - 1
-    for i in range(d):
-        for j in range(d - 1, i - 1, -1):
-            q[j] = q[j] + mb * q[j + 1]
-    q += [arb(0)] * (K + 2 - len(q)) if len(q) < K + 2 else []
-    e = [fk[k] - q[k] for k in range(K + 1)]
-    # p_(K+1) over the cell: sum_j C(j, K+1) q_j t^(j-K-1), |t| <= r
-    tail = arb(0)
-    for j in range(K + 2, len(q)):
-        tail += math.comb(j, K + 1) * abs(q[j]) * rb ** (j - K - 1)
-    E = abs(FK - q[K + 1]) + tail
-    if not (E.is_finite() and all(x.is_finite() for x in e)):
-        return None, Fraction(0), m
-    quad = _quad_sup(e[0], e[1], e[2], rb, arb)
-    U = quad
-    for k in range(3, K + 1):
-        U += abs(e[k]) * rb ** k
-    U += E * rb ** (K + 1)
-    low = abs(e[0]).lower() if not e[0].contains(0) else arb(0)
-    return upper_fraction(U), fraction_of(low), m
+class _Cell:
+    """f - p on [a, b] as a local model: e(m + t) = sum_{k <= K} e_k t^k + R, |t| <= r."""
+
+    def __init__(self, ev, pc, a, b, K):
+        from flint import arb, fmpq
+        self.a, self.b, self.K = a, b, K
+        m = self.m = (a + b) / 2
+        r = self.r = (b - a) / 2
+        mb = arb(fmpq(m.numerator, m.denominator))
+        self.rb = rb = arb(fmpq(r.numerator, r.denominator))
+        fk = ev.taylor(mb, K)
+        # Taylor shift of p to m (balls)
+        q = list(pc)
+        d = len(q) - 1
+        for i in range(d):
+            for j in range(d - 1, i - 1, -1):
+                q[j] = q[j] + mb * q[j + 1]
+        if len(q) < K + 2:
+            q += [arb(0)] * (K + 2 - len(q))
+        self.q = q
+        self.ev = ev
+        self.e = [fk[k] - q[k] for k in range(K + 1)]
+        e0 = self.e[0]
+        self.low = fraction_of((abs(e0).lower() if not e0.contains(0) else arb(0))) \
+            if e0.is_finite() else Fraction(0)
+
+    def upper(self, thr):
+        """An upper bound of |f - p| on the cell (None if not finite); tight where needed."""
+        from flint import arb
+        K, rb, q, e = self.K, self.rb, self.q, self.e
+        cell = ball(self.a).union(ball(self.b))
+        FK = self.ev.taylor(cell, K + 1)[K + 1]
+        # p_(K+1) over the cell: sum_j C(j, K+1) q_j t^(j-K-1), |t| <= r
+        tail = arb(0)
+        for j in range(K + 2, len(q)):
+            tail += math.comb(j, K + 1) * abs(q[j]) * rb ** (j - K - 1)
+        E = abs(FK - q[K + 1]) + tail
+        if not (E.is_finite() and all(x.is_finite() for x in e)):
+            return None
+        rem = E * rb ** (K + 1)
+        U = _quad_sup(e[0], e[1], e[2], rb, arb)
+        for k in range(3, K + 1):
+            U += abs(e[k]) * rb ** k
+        U = upper_fraction(U + rem)
+        if U > thr and K >= 3:
+            # the local polynomial's exact sup (midpoints; radii added) instead of |e_k| r^k
+            mids = [fraction_of(x.mid()) for x in e]
+            rad = arb(0)
+            for k, x in enumerate(e):
+                rad += arb(x.rad()) * rb ** k
+            up, _, _ = poly_sup(mids, -self.r, self.r)
+            U = min(U, up + upper_fraction(rad + rem))
+        return U
 
 
 def _quad_sup(e0, e1, e2, r, arb):

@@ -758,18 +758,18 @@ def minimax_fit(activation, lo, hi, n, prec=None, tol=1e-10, maxiter=60,
     """
     import mpmath
     tg = _Target(activation, lo, hi)
+    if tg.act.kind == "piecewise_linear" and not tg.kinks and n >= 1:
+        # one linear piece covers the interval: the activation is its own best approximation
+        (s, i), = [si for (a, b), si in tg.ev.pieces
+                   if (a is None or a <= sympy.Rational(tg.mid.numerator, tg.mid.denominator))
+                   and (b is None or sympy.Rational(tg.mid.numerator, tg.mid.denominator) <= b)][:1]
+        return Fit((exact_fraction(i), exact_fraction(s)) + (Fraction(0),) * (n - 1), True,
+                   {"levelled_error": 0.0, "iterations": 0, "converged": True, "reference": [],
+                    "note": f"{tg.act.name} is linear on the interval: exact"})
     work = prec
-    with precision(prec or 128):
-        cheb = _cheb_interp(tg, n)
-        est = _sampled_error(tg, cheb)
-        if work is None:
-            work = _prec_for(est)
-        scale = 1 + max(abs(float(c.mid())) for c in cheb)
-        if abs(float(est.mid())) <= scale * 2.0 ** (40 - (prec or 128)):
-            # the activation is a polynomial of degree <= n here: interpolation is exact
-            return _finish(tg, "chebyshev", cheb, est, rel,
-                           {"levelled_error": 0.0, "iterations": 0, "converged": True,
-                            "reference": [], "note": "exact: interpolation has no error"})
+    if work is None:
+        with precision(128):
+            work = _prec_for(_sampled_error(tg, _cheb_interp(tg, n)))
     with precision(work + 16), mpmath.workprec(work):
         c, E, ref, its, ok, hist, big = _remez(tg, n, tol, maxiter)
         if not ok:
