@@ -208,8 +208,8 @@ def compile_expr(expr, syms=()):
             return lambda env: arb(fmpq(p, q))
         name = type(e).__name__
         if name in _CONSTANTS:
-            f = _CONSTANTS[name]
-            return lambda env: f(arb)
+            const = _CONSTANTS[name]
+            return lambda env: const(arb)
         if e.is_Add or e.is_Mul:
             fs = [build(a) for a in e.args]
             add = e.is_Add
@@ -239,12 +239,12 @@ def compile_expr(expr, syms=()):
             fs = [build(a) for a in e.args]
             op = arb.max if name == "Max" else arb.min
 
-            def f(env):
+            def extremum(env):
                 acc = fs[0](env)
                 for g in fs[1:]:
                     acc = op(acc, g(env))
                 return acc
-            return f
+            return extremum
         if name == "Abs":
             g = build(e.args[0])
             return lambda env: abs(g(env))

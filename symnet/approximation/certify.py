@@ -391,7 +391,7 @@ class _Cell:
         m = self.m = (a + b) / 2
         r = self.r = (b - a) / 2
         mb = arb(fmpq(m.numerator, m.denominator))
-        self.rb = rb = arb(fmpq(r.numerator, r.denominator))
+        self.rb = arb(fmpq(r.numerator, r.denominator))
         fk = ev.taylor(mb, K)
         # Taylor shift of p to m (balls)
         q = list(pc)

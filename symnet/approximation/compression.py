@@ -79,6 +79,12 @@ class Compression:
     agreement : float or None
         For classifiers: the fraction of points where the predicted classes
         agree (argmax over outputs; the sign of a single output).
+
+    Examples
+    --------
+    >>> from symnet.approximation import Compression
+    >>> print(Compression.latex_header().splitlines()[2])
+    model & parameters & coefficients & ratio & certified & max error & RMS & agreement \\\\
     """
 
     def __init__(self, **kw):

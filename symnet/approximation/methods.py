@@ -37,7 +37,8 @@ import sympy
 
 from ..activations import get_activation
 from ..errors import ArgumentError, NonAnalyticActivationError
-from ._arb import Evaluator, arb_of_mpf, ball, exact_fraction, fmpq_of, fraction_of, mpf_of_arb, precision
+from ._arb import (Evaluator, arb_of_mpf, ball, exact_fraction, fmpq_of, fraction_of, mpf_of_arb,
+                   precision)
 
 __all__ = ["Fit", "taylor_fit", "chebyshev_fit", "l2_fit", "minimax_fit", "round_coefficients",
            "simplest_between", "to_monomials", "RemezFailure"]

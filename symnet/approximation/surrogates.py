@@ -49,7 +49,7 @@ from ..activations import get_activation
 from ..errors import ArgumentError, NotSupportedError, ShapeError, UncertifiedBoundError
 from ..network import Network
 from ._ranges import parse_box, preactivation_ranges
-from .approximation import Approximation, approximate
+from .approximation import approximate
 from .certify import _float_up, poly_sup
 
 __all__ = ["fit_surrogates", "surrogate_error_bound", "surrogate_expansion_bound",
@@ -175,7 +175,8 @@ def check_coverage(net, surrogates, *, box=None, data=None):
     >>> check_coverage(net, [approximate("tanh", (-1, 1), 3)], data=[[0.5]])
     Traceback (most recent call last):
     ...
-    symnet.errors.ArgumentError: the surrogate of neuron (1, 1) (tanh) covers [-1, 1] but its pre-activation reaches [1.5, 1.5] on the data; fit the surrogates on the data (fit_surrogates(net, data=...)) or on a wider interval
+    symnet.errors.ArgumentError: the surrogate of neuron (1, 1) (tanh) covers [-1, 1] but its
+    pre-activation reaches [1.5, 1.5] on the data; fit the surrogates on the data ...
     """
     per = _per_neuron(net, surrogates)
     stages = net.stages()
@@ -222,6 +223,14 @@ class Surrogates(list):
         The per-neuron ranges the intervals were chosen from.
     source : str
         ``"box"`` (certified ranges), ``"data"`` (observed, widened) or both.
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.approximation import fit_surrogates
+    >>> surs = fit_surrogates(Network.dense([[[1]]], activations=["tanh"]), box=(-1, 1), degree=3)
+    >>> surs.intervals, surs.source
+    ([(-1, 1)], 'box')
     """
 
     def __init__(self, items, *, ranges, source):
@@ -367,6 +376,14 @@ class SurrogateBound(float):
         ``max |p'|``, None where nothing is propagated or the layer is the
         identity), ``delta`` (largest propagated input difference), ``error``
         (largest bound at the layer's neurons).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from symnet.approximation import SurrogateBound
+    >>> b = SurrogateBound([Fraction(1, 3)], [])
+    >>> float(b) >= 1 / 3, b.as_rational()
+    (True, 1/3)
     """
 
     def __new__(cls, per_output, layers):
@@ -432,7 +449,8 @@ def surrogate_error_bound(net, surrogates, box):
     >>> surrogate_error_bound(net, approximate("tanh", (-1, 1), 3), (-2, 2))
     Traceback (most recent call last):
     ...
-    symnet.errors.UncertifiedBoundError: the surrogate of neuron (1, 1) (tanh) covers [-1, 1] but the certified range on the box of its pre-activation is [-2, 2]: its certified error does not hold there; fit the surrogates on this box (fit_surrogates(net, box=...)) or on a wider interval
+    symnet.errors.UncertifiedBoundError: the surrogate of neuron (1, 1) (tanh) covers [-1, 1]
+    but the certified range on the box of its pre-activation is [-2, 2]: ...
     """
     _check_network(net)
     stages = net.stages()
