@@ -26,7 +26,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", nargs="?", default="expand",
-                    choices=["expand", "core", "pde", "bounds", "fit", "pwl", "all"])
+                    choices=["expand", "core", "pde", "bounds", "fit", "pwl", "approx", "all"])
     ap.add_argument("--quick", action="store_true", help="skip the slow references")
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
@@ -45,6 +45,10 @@ def main(argv=None):
     if args.what in ("pwl", "all"):
         from .bench_pwl import main as pwl_main
         pwl_main([])   # its float reference has its own cut-off (bench/bench_pwl.py --timeout)
+    if args.what in ("approx", "all"):
+        import runpy
+        runpy.run_path(os.path.join(os.path.dirname(__file__), "bench_approx.py"),
+                       run_name="__main__")
     if args.what in ("bounds", "all"):
         path = os.path.join(os.path.dirname(__file__), "bench_bounds.py")
         if os.path.exists(path):

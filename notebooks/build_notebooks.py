@@ -660,6 +660,24 @@ solving `c_alpha(W) = t_alpha`.
 
 This notebook: XOR (features, a classifier, the exact equations of a network that computes it),
 then a small regression from data to polynomial to weights.
+COMPRESSION = [
+    md("""
+# Compression: a trained network as a small polynomial, with a certified error
+
+Following Chiang, every activation of a trained network is replaced by a polynomial *surrogate*
+fitted on the range its pre-activations really take; the network then expands, exactly, into a
+polynomial of its inputs with a few dozen coefficients instead of a thousand parameters.
+
+symnet certifies every step: each surrogate's max error is a rigorous upper bound (ball
+arithmetic on a subdivision, never a sample), the pre-activation ranges on the input box are
+certified, and the compressed polynomial comes with a certified bound on its error over the box.
+"""),
+    md("""
+## Surrogates of one activation
+
+`symnet.approximate(name, (lo, hi), degree, method=...)` returns exact rational coefficients in the
+original variable x and a certified max error. The best uniform (minimax) and least-squares (L2)
+approximations of ReLU on [-1, 1] are known in closed form and come out exactly:
 """),
     code("""
 import numpy as np
@@ -910,6 +928,135 @@ W2q = [row[:] for row in W2p]; W2q[0][0] += R(1, 100)
 other = Network.dense([W1p, W2q, W3], [b1p, b2, b3], activations=["relu", "relu", "identity"])
 res = symnet.equivalent(net, other, box=[(-1, 1), (-1, 1)])
 print(res.equal, res.witness)
+from symnet import approximate
+
+for method in ("minimax", "l2"):
+    for degree in (1, 2):
+        ap = approximate("relu", (-1, 1), degree, method=method)
+        print(f"{method:8} degree {degree}:  p(x) = {str(ap.expr):26} "
+              f"max |relu - p| = {ap.max_error.as_rational()}")
+print("equioscillation of the degree-1 minimax:", approximate("relu", (-1, 1), 1).equioscillation)
+"""),
+    md("""
+For tanh on [-3, 3] the methods differ: minimax (Remez exchange) has the smallest max error and
+equioscillates, Chebyshev interpolation is close, the L2 projection is best on average but worst
+at the ends (Taylor at the midpoint is not plotted: beyond tanh's radius of convergence pi/2 its
+error is in the hundreds). `error_curve()` gives the error for plots; the dashed lines are the
+certified bound.
+"""),
+    code("""
+%matplotlib inline
+from matplotlib.figure import Figure
+
+fig = Figure(figsize=(10, 3.2), layout="constrained")
+axes = fig.subplots(1, 2)
+for method in ("minimax", "chebyshev", "l2"):
+    ap = approximate("tanh", (-3, 3), 9, method=method)
+    x, e = ap.error_curve()
+    axes[0].plot(x, e, label=f"{method}: <= {float(ap.max_error):.1e}")
+axes[0].set_title("tanh - p on [-3, 3], degree 9")
+axes[0].legend(fontsize=8)
+mm = approximate("tanh", (-3, 3), 9)
+mm.plot(ax=axes[1])
+xs = [float(x) for x, _ in mm.equioscillation]
+axes[1].plot(xs, [e for _, e in mm.equioscillation], "o", ms=4)
+axes[1].set_title(f"minimax: {len(xs)} alternating extrema")
+print(mm)
+fig
+"""),
+    code("""
+print(symnet.latex(mm))        # the surrogate and its certified error, for a paper
+"""),
+    md("""
+## A trained network
+
+A 3-input `tanh` 16-16 regression network, trained with PyTorch on a smooth target.
+"""),
+    code("""
+import torch
+
+torch.set_num_threads(1)
+torch.manual_seed(0)
+rng = np.random.default_rng(0)
+X = rng.uniform(-1, 1, size=(1024, 3))
+y = np.sin(2 * X[:, 0]) * X[:, 1] + 0.5 * X[:, 2] ** 2
+
+model = torch.nn.Sequential(torch.nn.Linear(3, 16), torch.nn.Tanh(),
+                            torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+opt = torch.optim.Adam(model.parameters(), lr=0.01)
+Xt, yt = torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)[:, None]
+for step in range(600):
+    opt.zero_grad()
+    loss = torch.mean((model(Xt) - yt) ** 2)
+    loss.backward()
+    opt.step()
+net = symnet.from_torch(model)
+print(repr(net), f"| {net.n_parameters} parameters | training MSE {loss.item():.1e}")
+"""),
+    md("""
+## Surrogates where the network works
+
+`fit_surrogates` takes the certified pre-activation ranges of every layer over the input box
+and fits one surrogate per layer on an interval covering them; the result is what
+`expand(net, order, surrogate=...)` accepts.
+"""),
+    code("""
+from symnet.approximation import fit_surrogates, surrogate_error_bound
+
+box = [(-1, 1)] * 3
+surs = fit_surrogates(net, box=box, degree=5)
+print(surs)
+b = surrogate_error_bound(net, surs, box)
+print(b)
+"""),
+    md("""
+## Compress
+
+`compress` expands with the surrogates (exactly), truncates at `order`, and reports the sizes and
+errors. The certified error adds the propagated surrogate error and the truncation (the surrogate
+network's full expansion minus the polynomial, bounded on the box); the measured errors are on the
+training inputs. With `terms=K` only the K largest monomials are kept and refitted by least
+squares.
+"""),
+    code("""
+from symnet import compress
+
+full = compress(net, box=box, data=X, degree=5, order=5, name="degree 5")
+small = compress(net, box=box, data=X, degree=5, order=5, terms=12, name="12 terms")
+print(full)
+print()
+print(small)
+"""),
+    code("""
+print(small.polynomial)
+"""),
+    md("## The report as a LaTeX table"),
+    code("""
+print(full.latex_table(small))
+"""),
+    md("""
+## Network against polynomials
+
+Along the diagonal of the box, and the error over the data: the certified bound holds
+everywhere on the box, the measured errors are what the data see.
+"""),
+    code("""
+t = np.linspace(-1, 1, 201)
+line = np.column_stack([t, t, t])
+fig = Figure(figsize=(10, 3.2), layout="constrained")
+axes = fig.subplots(1, 2)
+axes[0].plot(t, net(line)[:, 0], label="network", lw=2)
+axes[0].plot(t, full.polynomial(line), "--", label=f"{full.coefficients} coefficients")
+axes[0].plot(t, small.polynomial(line), ":", label=f"{small.coefficients} coefficients (refit)")
+axes[0].set_xlabel("x1 = x2 = x3")
+axes[0].legend(fontsize=8)
+for c in (full, small):
+    axes[1].hist(net(X)[:, 0] - c.polynomial(X), bins=40, alpha=0.6, label=c.name)
+axes[1].set_title("error on the data")
+axes[1].legend(fontsize=8)
+print(f"certified bounds on the box: {full.certified_error:.3g} (degree 5), "
+      f"{small.certified_error:.3g} (12 terms)")
+fig
 """),
 ]
 
@@ -919,9 +1066,10 @@ NOTEBOOKS = {
     "02_torch_model.ipynb": TORCH,
     "03_pde_constraints.ipynb": PDE,
     "04_property_testing.ipynb": PROPERTY,
+    "05_relu.ipynb": RELU,
+    "06_compression.ipynb": COMPRESSION,
     "07_super_space.ipynb": SUPERSPACE,
     "08_importers.ipynb": IMPORTERS,
-    "05_relu.ipynb": RELU,
 }
 
 
@@ -946,6 +1094,8 @@ def build(name, cells, execute=True):
         root = os.path.dirname(HERE)
         spec.env = {"PYTHONPATH": os.pathsep.join(
             p for p in (root, os.environ.get("PYTHONPATH", "")) if p)}
+        spec.env = {"PYTHONPATH": os.pathsep.join(   # this checkout's symnet
+            [os.path.dirname(HERE)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
         client.execute()
         print(f"{name}: executed in {time.time() - t0:.1f} s")
     nbformat.write(nb, os.path.join(HERE, name))

@@ -62,10 +62,13 @@ _LAZY = {
     # piecewise-linear networks (relu family)
     "piecewise": "pwl", "PiecewiseLinear": "pwl", "local_affine": "pwl", "count_regions": "pwl",
     "equivalent": "pwl", "canonical": "pwl",
+    # polynomial surrogates and compression
+    "approximate": "approximation", "Approximation": "approximation",
+    "fit_surrogates": "approximation", "compress": "approximation", "Compression": "approximation",
 }
-_SUBMODULES = {"activations", "bounds", "cli", "constants", "constructions", "engines", "errors",
-               "fit", "io", "monomials", "network", "pde", "polynomial", "printing", "pwl",
-               "strategies", "testing"}
+_SUBMODULES = {"activations", "approximation", "bounds", "cli", "constants", "constructions",
+               "engines", "errors", "fit", "io", "monomials", "network", "pde", "polynomial",
+               "printing", "pwl", "strategies", "testing"}
 
 __all__ = list(_errors_all) + ["expand", "estimate_work", "local_polynomials"] + list(_LAZY)
 

@@ -595,6 +595,9 @@ def build_parser():
 
     i = sub.add_parser("info", parents=[common], help="versions and sympy's ground types")
     i.set_defaults(func=cmd_info)
+
+    from .approximation.cli import add_parser as add_compress
+    add_compress(sub, common, read_model=_read_model)
     return ap
 
 

@@ -27,7 +27,7 @@ import sympy
 
 from ._validate import (as_degree, as_order, as_prec, as_weight, memory_limit_bytes,
                         refuse_if_over)
-from .activations import PolynomialRule
+from .activations import PolynomialRule, get_activation
 from .engines import Plan, get_engine
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
                      NonAnalyticActivationError, OrderError, ShapeError)
@@ -205,7 +205,8 @@ def _series_rules(net, qs, surrogate):
     single = None
     if surrogate is not None:
         if isinstance(surrogate, dict):
-            by_name = {k: _surrogate_rule(v, f"surrogate[{k!r}]") for k, v in surrogate.items()}
+            by_name = {get_activation(k).name: _surrogate_rule(v, f"surrogate[{k!r}]")
+                       for k, v in surrogate.items()}  # aliases and family spellings too
         elif isinstance(surrogate, (list, tuple)) and len(surrogate) == len(stages) and not all(
                 isinstance(c, (int, float)) or isinstance(c, sympy.Basic) for c in surrogate):
             per_layer = [None if v is None else _surrogate_rule(v, f"surrogate[{k}]")

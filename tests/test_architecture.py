@@ -44,6 +44,8 @@ PUBLIC = {
     "WeightSolutions", "fit_network", "NetworkFit",
     # piecewise-linear networks
     "piecewise", "PiecewiseLinear", "local_affine", "count_regions", "equivalent", "canonical",
+    # surrogates and compression
+    "approximate", "Approximation", "fit_surrogates", "compress", "Compression",
     # printing
     "latex", "coefficient_table", "latex_document", "plot_coefficients", "plot_diagonal",
     "plot_error_vs_order",

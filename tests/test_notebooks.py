@@ -10,10 +10,10 @@ nbformat = pytest.importorskip("nbformat")
 
 NB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 NOTEBOOKS = ["01_quickstart.ipynb", "02_torch_model.ipynb", "03_pde_constraints.ipynb",
-             "04_property_testing.ipynb", "05_relu.ipynb", "07_super_space.ipynb",
-             "08_importers.ipynb"]
+             "04_property_testing.ipynb", "05_relu.ipynb", "06_compression.ipynb",
+             "07_super_space.ipynb", "08_importers.ipynb"]
 NEEDS = {"02_torch_model.ipynb": ["torch", "matplotlib"], "05_relu.ipynb": ["matplotlib"],
-         "08_importers.ipynb": ["sklearn", "onnx"]}
+         "06_compression.ipynb": ["torch", "matplotlib"], "08_importers.ipynb": ["sklearn", "onnx"]}
 
 
 def code_cells(nb):
@@ -85,6 +85,10 @@ def test_notebook_runs(name, tmp_path, monkeypatch):
         pngs = [o for o in outs if "image/png" in o.get("data", {})]
         assert len(pngs) == 2 and "\\begin{cases}" in text
         assert "Equivalence: equal" in text and "EquivalenceWitness(point=" in text
+    elif name.startswith("06"):
+        assert "max |relu - p| = 3/32" in text and "certified max error on the box" in text
+        assert r"\toprule" in text
+        assert len([o for o in outs if "image/png" in o.get("data", {})]) == 2
     else:
         # hypothesis calls it "Falsifying example" (before 6.16x) or "Failing test case"
         assert "Falsifying example" in text or "Failing test case" in text

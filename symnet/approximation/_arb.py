@@ -1,0 +1,451 @@
+"""Ball arithmetic for activations: exact conversions, a sympy-to-arb compiler, a number context.
+
+Everything here is rigorous: a ball returned for ``f(c)`` contains ``f(x)``
+for every ``x`` in the ball ``c``.  python-flint's precision is only ever set
+inside :class:`precision` blocks (never globally).
+
+Examples
+--------
+>>> from fractions import Fraction
+>>> from symnet import get_activation
+>>> from symnet.approximation._arb import Evaluator, precision, ball
+>>> with precision(64):
+...     v = Evaluator(get_activation("tanh")).value(ball(Fraction(1, 2)))
+>>> 0.46211715 < float(v.mid()) < 0.46211716
+True
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import lru_cache
+
+import sympy
+
+from ..activations.system import Z
+from ..errors import ActivationError, DomainError, InputError, NonAnalyticActivationError
+
+__all__ = ["precision", "ball", "fmpq_of", "fraction_of", "upper_fraction", "lower_fraction",
+           "arb_of_mpf", "mpf_of_arb", "Evaluator", "ArbContext", "Unsupported",
+           "exact_fraction"]
+
+
+class Unsupported(Exception):
+    """Internal: an expression cannot be enclosed in ball arithmetic."""
+
+
+class precision:
+    """Set python-flint's working precision (bits) inside a ``with`` block only."""
+
+    def __init__(self, bits):
+        self.bits = int(bits)
+
+    def __enter__(self):
+        import flint
+        self.old = flint.ctx.prec
+        flint.ctx.prec = self.bits
+        return self
+
+    def __exit__(self, *exc):
+        import flint
+        flint.ctx.prec = self.old
+        return False
+
+
+# ---------------------------------------------------------------------------
+# exact conversions
+# ---------------------------------------------------------------------------
+
+def exact_fraction(v, where="value"):
+    """A Fraction from an int, Fraction, float (its binary value) or sympy Rational.
+
+    Examples
+    --------
+    >>> from symnet.approximation._arb import exact_fraction
+    >>> exact_fraction(0.5), exact_fraction(sympy.Rational(-1, 3))
+    (Fraction(1, 2), Fraction(-1, 3))
+    """
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, bool):
+        raise InputError(f"{where}: expected a number, got {v!r}")
+    if isinstance(v, int):
+        return Fraction(v)
+    if isinstance(v, float):
+        return Fraction(v)
+    if isinstance(v, sympy.Rational):
+        return Fraction(int(v.p), int(v.q))
+    if isinstance(v, sympy.Float):
+        return Fraction(sympy.Rational(v).p, sympy.Rational(v).q)
+    raise InputError(f"{where}: expected an exact rational number, got {v!r}")
+
+
+def fmpq_of(q):
+    """A python-flint fmpq from a Fraction / int / sympy Rational."""
+    from flint import fmpq
+    q = exact_fraction(q)
+    return fmpq(q.numerator, q.denominator)
+
+
+def fraction_of(x):
+    """A Fraction from an fmpq or an exact arb (dyadic)."""
+    from flint import arb
+    if isinstance(x, arb):
+        man, exp = x.mid().man_exp()
+        man, exp = int(man), int(exp)
+        return Fraction(man * 2**exp) if exp >= 0 else Fraction(man, 2**-exp)
+    return Fraction(int(x.p), int(x.q))
+
+
+def upper_fraction(a):
+    """An exact dyadic Fraction >= every point of the ball ``a`` (ValueError if not finite)."""
+    if not a.is_finite():
+        raise DomainError("the enclosure is not finite")
+    return fraction_of(a.upper())
+
+
+def lower_fraction(a):
+    """An exact dyadic Fraction <= every point of the ball ``a``."""
+    if not a.is_finite():
+        raise DomainError("the enclosure is not finite")
+    return fraction_of(a.lower())
+
+
+def ball(v):
+    """A ball containing an exact number (Fraction, int, float, sympy number or fmpq)."""
+    from flint import arb, fmpq
+    if isinstance(v, arb):
+        return v
+    if isinstance(v, fmpq):
+        return arb(v)
+    if isinstance(v, float):
+        return arb(v)
+    if isinstance(v, (int, Fraction)) and not isinstance(v, bool):
+        return arb(fmpq_of(v))
+    if isinstance(v, sympy.Basic):
+        if v.is_Rational:
+            return arb(fmpq_of(v))
+        return compile_expr(v)([])
+    if hasattr(v, "_mpf_"):
+        return arb_of_mpf(v)
+    raise InputError(f"cannot make a ball of {v!r}")
+
+
+def arb_of_mpf(m):
+    """The mpmath number ``m`` as an exact ball."""
+    from flint import arb, fmpz
+    sign, man, exp, _ = m._mpf_
+    if not man:
+        if exp:  # inf / nan
+            raise DomainError(f"not a finite number: {m}")
+        return arb(0)
+    return arb((fmpz(-man if sign else man), exp))
+
+
+def mpf_of_arb(a):
+    """The midpoint of a ball as an mpmath number (rounded to mpmath's working precision)."""
+    import mpmath
+    man, exp = a.mid().man_exp()
+    return mpmath.mpf((int(man), int(exp)))
+
+
+# ---------------------------------------------------------------------------
+# sympy -> arb
+# ---------------------------------------------------------------------------
+
+_UNARY = {"exp", "log", "tanh", "sinh", "cosh", "sin", "cos", "tan", "atan", "asin", "acos",
+          "asinh", "acosh", "atanh", "erf", "erfc", "erfi", "sqrt", "gamma", "sec", "csc",
+          "cot", "sech", "csch", "coth"}
+_CONSTANTS = {"Pi": lambda arb: arb.pi(), "Exp1": lambda arb: arb.const_e(),
+              "EulerGamma": lambda arb: arb.const_euler(),
+              "Catalan": lambda arb: arb.const_catalan()}
+
+
+def _ipow(x, k):
+    """x**k for a ball and an int k >= 0 (even powers are non-negative)."""
+    from flint import arb
+    if k == 0:
+        return arb(1)
+    if k % 2 == 0:
+        return abs(x) ** k
+    return x ** k
+
+
+@lru_cache(maxsize=1024)
+def compile_expr(expr, syms=()):
+    """A function of a list of balls enclosing the real sympy expression ``expr`` in ``syms``.
+
+    Raises :class:`Unsupported` for what it cannot enclose rigorously.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from flint import arb
+    >>> from symnet.approximation._arb import compile_expr
+    >>> z = sympy.Symbol("z")
+    >>> f = compile_expr(sympy.tanh(z) / 2 + 1, (z,))
+    >>> abs(float(f([arb(0)]).mid()) - 1) < 1e-15
+    True
+    """
+    from flint import arb, fmpq, fmpz
+
+    idx = {s: i for i, s in enumerate(syms)}
+
+    def build(e):
+        if e in idx:
+            i = idx[e]
+            return lambda env: env[i]
+        if e.is_Integer:
+            v = int(e)
+            return lambda env: arb(fmpz(v))
+        if e.is_Rational:
+            p, q = int(e.p), int(e.q)
+            return lambda env: arb(fmpq(p, q))
+        if e.is_Float:
+            r = sympy.Rational(e)
+            p, q = int(r.p), int(r.q)
+            return lambda env: arb(fmpq(p, q))
+        name = type(e).__name__
+        if name in _CONSTANTS:
+            const = _CONSTANTS[name]
+            return lambda env: const(arb)
+        if e.is_Add or e.is_Mul:
+            fs = [build(a) for a in e.args]
+            add = e.is_Add
+
+            def f(env):
+                acc = fs[0](env)
+                for g in fs[1:]:
+                    acc = acc + g(env) if add else acc * g(env)
+                return acc
+            return f
+        if e.is_Pow:
+            b, x = e.args
+            fb = build(b)
+            if x.is_Integer:
+                k = int(x)
+                if k >= 0:
+                    return lambda env: _ipow(fb(env), k)
+                return lambda env: 1 / _ipow(fb(env), -k)
+            if x.is_Rational and int(x.q) == 2:
+                k = int(x.p)
+                if k >= 0:
+                    return lambda env: _ipow(fb(env).sqrt(), k)
+                return lambda env: 1 / _ipow(fb(env).sqrt(), -k)
+            fx = build(x)
+            return lambda env: (fx(env) * fb(env).log()).exp()
+        if name in ("Max", "Min"):
+            fs = [build(a) for a in e.args]
+            op = arb.max if name == "Max" else arb.min
+
+            def extremum(env):
+                acc = fs[0](env)
+                for g in fs[1:]:
+                    acc = op(acc, g(env))
+                return acc
+            return extremum
+        if name == "Abs":
+            g = build(e.args[0])
+            return lambda env: abs(g(env))
+        if isinstance(e, sympy.Function) and len(e.args) == 1 and name.lower() in _UNARY:
+            meth = getattr(arb, name.lower())
+            g = build(e.args[0])
+            return lambda env: meth(g(env))
+        raise Unsupported(f"{e} (the function {name} has no ball-arithmetic implementation)")
+
+    return build(sympy.sympify(expr))
+
+
+# ---------------------------------------------------------------------------
+# the number context of balls, and activations evaluated in it
+# ---------------------------------------------------------------------------
+
+class ArbContext:
+    """The number context of python-flint balls, for ``rule.taylor(ctx, c, n)``.
+
+    Exact (``inexact = False``): a result encloses the true Taylor
+    coefficients at every point of the ball ``c``.
+    """
+
+    inexact = False
+
+    def zero_like(self, c):
+        from flint import arb
+        return arb(0)
+
+    def const(self, q):
+        from flint import arb, fmpq
+        return arb(fmpq(q.numerator, q.denominator))
+
+    def number(self, v):
+        try:
+            return ball(sympy.sympify(v))
+        except Unsupported as e:
+            raise ActivationError(f"cannot enclose the constant {v}: {e}") from None
+
+    def evaluate(self, system, c):
+        return [compile_expr(a, (Z,))([c]) for a in system.atoms]
+
+    def functions(self, exprs, c):
+        return [compile_expr(e, (Z,))([c]) for e in exprs]
+
+    def piece(self, c, rule, name):
+        i = 0
+        for b in rule.breakpoints:
+            bb = ball(b)
+            if c < bb:
+                return i
+            if not c > bb:
+                if b in rule.kinks:
+                    raise NonAnalyticActivationError(f"{name} is not differentiable at {b}")
+                return i
+            i += 1
+        return i
+
+    def take(self, values, idx):
+        return self.number(values[idx])
+
+
+class Evaluator:
+    """Rigorous evaluation of one activation on balls, and mpmath evaluation for fitting.
+
+    Parameters
+    ----------
+    act : Activation
+
+    Raises
+    ------
+    ActivationError
+        When the activation cannot be evaluated rigorously (a sympy function
+        python-flint does not implement, an unknown function).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import get_activation
+    >>> from symnet.approximation._arb import Evaluator
+    >>> e = Evaluator(get_activation("relu"))
+    >>> e.value(arb(-2)), e.value(arb(3))
+    (0, 3.00000000000000)
+    """
+
+    def __init__(self, act):
+        self.act = act
+        self.rule = act.rule
+        self.kind = act.kind
+        self.ctx = ArbContext()
+        self._direct = None
+        if self.kind == "piecewise_linear":
+            self.pieces = _pieces(self.rule)
+            return
+        try:
+            self._direct = compile_expr(act.func(Z), (Z,))
+        except Unsupported:
+            self._direct = None
+        try:
+            from flint import arb, fmpq
+            with precision(64):
+                v = self.taylor(arb(fmpq(1, 3)), 1)
+            ok = all(x.is_finite() for x in v)
+        except (Unsupported, ActivationError, TypeError, AttributeError,
+                sympy.PolynomialError) as e:
+            raise ActivationError(
+                f"activation {act.name!r} has no numeric implementation symnet can evaluate "
+                f"rigorously: {e}; register it with a formula of supported functions (exp, log, "
+                "tanh, erf, sqrt, ...) or with system=(atoms, derivatives, value)") from None
+        if not ok and self._direct is None:
+            raise ActivationError(f"activation {act.name!r} is not finite at 1/3")
+
+    # -- values and Taylor coefficients on balls ----------------------------
+    def value(self, c):
+        """A ball containing f(x) for every x in the ball ``c``."""
+        if self.kind == "piecewise_linear":
+            return self._pwl_value(c)
+        d = None
+        if self._direct is not None:
+            try:
+                d = self._direct([c])
+            except (ValueError, ZeroDivisionError):
+                d = None
+            if d is not None and d.is_finite() and c.rad() == 0:
+                return d
+        v = self.taylor(c, 0)[0]
+        if d is not None and d.is_finite():
+            if not v.is_finite():
+                return d
+            if d.overlaps(v):
+                from flint import arb
+                return arb.intersection(v, d)
+        return v
+
+    def taylor(self, c, n):
+        """Balls containing ``f^(k)(x)/k!`` for every x in ``c``, k = 0..n."""
+        try:
+            out = self.rule.taylor(self.ctx, c, n)
+        except Unsupported as e:
+            raise ActivationError(f"activation {self.act.name!r}: cannot enclose {e}") from None
+        from flint import arb
+        return [x if isinstance(x, arb) else ball(x) for x in out]
+
+    def _pwl_value(self, c):
+        from flint import arb
+        lo, hi = c.lower(), c.upper()
+        vals = [self._pwl_point(lo), self._pwl_point(hi)]
+        for b in self.rule.breakpoints:
+            bb = ball(b)
+            if bb > lo and bb < hi:
+                vals.append(self._pwl_point(bb))
+        out = vals[0]
+        for v in vals[1:]:
+            out = out.union(v)
+        return out if isinstance(out, arb) else arb(out)
+
+    def _pwl_point(self, x):
+        """f at an exact ball, or an enclosure when x straddles a breakpoint."""
+        out = None
+        for (a, b), (s, i) in self.pieces:
+            if (a is None or not x < ball(a)) and (b is None or not x > ball(b)):
+                v = ball(s) * x + ball(i)
+                out = v if out is None else out.union(v)
+        return out
+
+    # -- mpmath evaluation ---------------------------------------------------
+    def mp(self, x):
+        """f(x) for an mpmath number, to mpmath's working precision."""
+        import mpmath
+        if self.kind == "piecewise_linear":
+            return self.pwl_mp(x)
+        with precision(mpmath.mp.prec + 20):
+            v = self.value(arb_of_mpf(x))
+        if not v.is_finite():
+            raise ActivationError(f"activation {self.act.name!r} is not finite at {x}")
+        return mpf_of_arb(v)
+
+    def pwl_mp(self, x):
+        import mpmath
+        for (a, b), (s, i) in self.pieces:
+            if b is None or x <= mpmath.mpf(b.p) / b.q:
+                return mpmath.mpf(s.p) / s.q * x + mpmath.mpf(i.p) / i.q
+        raise DomainError(f"{x} is beyond the last piece")  # pragma: no cover
+
+
+def _pieces(rule):
+    """((left, right), (slope, intercept)) per linear piece, ends None at infinity."""
+    name = getattr(rule, "name", "activation")
+    for v in tuple(rule.breakpoints) + tuple(rule.slopes) + tuple(rule.intercepts):
+        if not sympy.sympify(v).is_Rational:
+            raise ActivationError(f"{name}: surrogates of piecewise-linear activations need "
+                                  f"rational breakpoints, slopes and intercepts, got {v}")
+    bps = [sympy.Rational(b) for b in rule.breakpoints]
+    out = []
+    for k, (s, i) in enumerate(zip(rule.slopes, rule.intercepts)):
+        a = bps[k - 1] if k > 0 else None
+        b = bps[k] if k < len(bps) else None
+        out.append(((a, b), (sympy.Rational(s), sympy.Rational(i))))
+    return out
+
+
+def log2_ceil(x):
+    """ceil(log2(x)) for a positive float (0 for non-positive)."""
+    return 0 if x <= 0 else math.ceil(math.log2(x))
