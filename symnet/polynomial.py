@@ -195,6 +195,50 @@ class Polynomial:
         return obj._init(variables, order, center, None, lazy, dense, domain)
 
     @classmethod
+    def from_vector(cls, coeffs, variables, order, center=None):
+        """A float polynomial from its dense coefficient vector.
+
+        Parameters
+        ----------
+        coeffs : array_like, shape (C(n + order, order),)
+            One float64 coefficient per monomial of degree <= ``order``, in
+            the package's monomial order (:mod:`symnet.monomials`).
+        variables : sequence of sympy Symbol
+        order : int
+        center : sequence, optional
+            The expansion point (monomials in ``x - center``).
+
+        Returns
+        -------
+        Polynomial
+            Domain ``RR``; terms are read from the vector on first use.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> from symnet import Polynomial
+        >>> x, y = sympy.symbols("x y")
+        >>> print(Polynomial.from_vector([1.0, 2.0, 0.0, 0.0, 0.5, 0.0], (x, y), 2))
+        1.0 + 2.0*x + 0.5*x*y + O(|(x, y)|**3)
+        """
+        import numpy as np
+
+        from .monomials import basis
+
+        variables = _check_variables(variables)
+        order = as_order(order)
+        B = basis(len(variables), order)
+        try:
+            c = np.array(coeffs, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise ShapeError(f"from_vector: expected {B.size} float coefficients, got "
+                             f"{type(coeffs).__name__}") from None
+        if c.size != B.size:
+            raise ShapeError(f"from_vector: expected {B.size} coefficients (the monomials of "
+                             f"degree <= {order} in {len(variables)} variables), got {c.size}")
+        return cls._from_lazy(variables, order, None, "RR", dense=(B, c), center=center)
+
+    @classmethod
     def _from_terms(cls, variables, order, terms, *, center=None, domain=None):
         obj = cls.__new__(cls)
         return obj._init(variables, order, center, terms, None, None, domain)
