@@ -296,8 +296,9 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
         activation (one Approximation, a mapping activation name ->
         Approximation, or one per layer); activations without one keep
         their Maclaurin series.
-    engine : str, optional
-        An engine by name (see :mod:`symnet.engines`); default by domain.
+    engine : str or engine object, optional
+        An engine by name (see :mod:`symnet.engines`) or a configured one
+        such as ``DaskEngine(client, keep="distributed")``; default by domain.
 
     Returns
     -------
@@ -357,7 +358,10 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
                     meta={"mode": "taylor"})
         extra = order * order * len(net.neurons)
     eng = get_engine(engine, domain=dom)
-    _check_cost(net, order, dom, memory_limit, extra)
+    if hasattr(eng, "check"):   # an engine running elsewhere guards its own memory
+        eng.check(plan, memory_limit)
+    else:
+        _check_cost(net, order, dom, memory_limit, extra)
     return _run(eng, plan)[0]
 
 
@@ -382,7 +386,10 @@ def _run(eng, plan):
                 polys.append(p)
             out.append(_wrap(polys))
         return out
-    B, coeffs = eng.run(plan)
+    res = eng.run(plan)
+    if not isinstance(res, tuple):   # the engine's own result (e.g. coefficients left on a cluster)
+        return [res]
+    B, coeffs = res
     out = []
     for p_i, c in enumerate(centers):
         polys = []
@@ -423,8 +430,9 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     X : array_like, shape (n_points, n_inputs)
         The expansion points.
     order : int
-    engine : str, optional
-        An engine by name (default the dense float engine).
+    engine : str or engine object, optional
+        An engine by name (default the dense float engine); ``"dask"``
+        spreads the points over a Dask cluster.
 
     Returns
     -------
@@ -464,6 +472,8 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     limit = _check_cost(net, order, "RR", "auto")  # one point must fit
     per_point = max(1, estimate_work(net, order)["bytes"])
     chunk = max(1, min(len(X), 64, limit // per_point))
+    if getattr(eng, "batches_centres", False):   # the engine chunks the points itself
+        chunk = max(1, len(X))
     rules = _taylor_rules(net)
     out = []
     for s in range(0, len(X), chunk):
