@@ -220,6 +220,16 @@ def _memory_fractions():
     return float(target), spill
 
 
+def _spill_fraction():
+    """Fraction of the limit at which a worker spills by process memory (Dask's ``spill``)."""
+    try:
+        import dask
+    except ImportError:
+        return 0.7
+    v = dask.config.get("distributed.worker.memory.spill", default=0.7)
+    return float(v) if v else 0.7
+
+
 def _client_resources(client):
     try:
         info = client.scheduler_info(n_workers=-1)["workers"]
@@ -343,7 +353,8 @@ def _layout(plan, res, limit=None, chunk=None, row_blocks=None):
         m = (room - share) // max(1, threads * one)
         if m < 1 and res.spill:            # the layer spills to disk; tasks get half the room
             m = (room // 2) // max(1, threads * one)
-        m = int(max(1, min(m, wmax, max(1, -(-wmax // (2 * workers * threads))))))
+        # at least 4 tasks per thread in the widest layer, for balance
+        m = int(max(1, min(m, wmax, max(1, -(-wmax // (4 * workers * threads))))))
     work = threads * one * m
     if room - work < share:
         spill = share - max(0, room - work)
@@ -354,7 +365,10 @@ def _layout(plan, res, limit=None, chunk=None, row_blocks=None):
         R = -(-ROW_COLUMNS * 8 * P * 2 * wmax * N // rows_budget)
         R = max(R, 2 * workers * threads)
     R = int(max(1, min(R, N)))
-    per = res.base + tables + work + share - spill
+    if spill:    # Dask keeps the process near its spill threshold; tasks run on top
+        per = max(int(_spill_fraction() * limit), res.base + tables) + work
+    else:
+        per = res.base + tables + work + share
     tasks = sum(-(-w // m) for w in widths)
     transfer = 2 * col * sum(widths)
     fits, reason = True, ""
@@ -367,6 +381,14 @@ def _layout(plan, res, limit=None, chunk=None, row_blocks=None):
                   f"already uses: {_gib(need)}, more than the {_gib(res.target * limit)} a "
                   f"worker with a {_gib(limit)} limit keeps in memory; even chunks of 1 neuron "
                   f"({tasks} tasks) need workers of at least {_gib(need / res.target)}")
+    elif chunk is not None and res.base + tables + work > res.target * limit:
+        fits = False
+        fit = max(0, int((res.target * limit - res.base - tables) // (threads * one)))
+        reason = (f"chunks of {m} neurons need about {_gib(work)} per worker for the tasks "
+                  f"({threads} at a time) besides {_gib(tables)} of product tables and "
+                  f"{_gib(res.base)} in use, more than the {_gib(res.target * limit)} a worker "
+                  f"with a {_gib(limit)} limit keeps in memory; at most {fit} neurons per chunk "
+                  "fit")
     elif spill and not res.spill:
         fits = False
         k = -(-state // max(1, room - threads * one))
@@ -1189,8 +1211,22 @@ class DistributedCoefficients:
 # mapping a function over boxes
 # ---------------------------------------------------------------------------
 
+_FN_LOCK = threading.Lock()
+
+
+class _Exclusive:
+    """``fn`` run under a per-process lock: one call at a time in each worker process."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, box):
+        with _FN_LOCK:
+            return self.fn(box)
+
+
 def map_boxes(fn, boxes, *, client=None, start_cluster=True, cluster_kwargs=None, retries=2,
-              **kwargs):
+              exclusive=True, **kwargs):
     """``[fn(box, **kwargs) for box in boxes]``, one task per box on a Dask cluster.
 
     For the float :func:`symnet.error_bound` over many boxes:
@@ -1206,6 +1242,13 @@ def map_boxes(fn, boxes, *, client=None, start_cluster=True, cluster_kwargs=None
         ``LocalCluster`` for the call).
     retries : int
         Extra attempts of a task that raises.
+    exclusive : bool
+        Run one call at a time per worker process (default).  The ball
+        arithmetic of :func:`symnet.error_bound` keeps its working precision
+        in process-global state (python-flint's ``ctx.prec``), so concurrent
+        calls in the threads of one worker can change each other's
+        precision (a valid but slightly looser bound, not reproducible);
+        pass False for a thread-safe ``fn``.
     **kwargs
         Passed to ``fn``.
 
@@ -1242,6 +1285,8 @@ def map_boxes(fn, boxes, *, client=None, start_cluster=True, cluster_kwargs=None
         raise ArgumentError(f"retries must be a non-negative int, got {retries!r}")
     if not boxes:
         return []
+    if exclusive:
+        f = _Exclusive(f)
     with _session(client, start_cluster, cluster_kwargs) as s:
         futs = s.client.map(f, boxes, retries=retries, pure=False)
         return list(_gather(s.client, futs))
