@@ -23,7 +23,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", nargs="?", default="expand",
-                    choices=["expand", "pde", "bounds", "all"])
+                    choices=["expand", "pde", "bounds", "dask", "all"])
     ap.add_argument("--quick", action="store_true", help="skip the slow references")
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
@@ -41,6 +41,9 @@ def main(argv=None):
         if os.path.exists(path):
             import runpy
             runpy.run_path(path, run_name="__main__")
+    if args.what == "dask":
+        from .bench_dask import run as run_dask
+        run_dask(quick=args.quick, repeat=min(args.repeat, 3))
     return 0
 
 
