@@ -79,24 +79,56 @@ def timed(f):
 
 
 class PeakMemory:
-    """Largest resident memory of each worker process, sampled in a thread."""
+    """Largest resident memory of each worker process, sampled in a thread.
 
-    def __init__(self, client, every=0.1):
+    A brake for a shared machine: if its available memory falls under
+    ``floor`` bytes, the workers are killed (the run then fails) rather than
+    let the kernel's OOM killer pick some other process.
+    """
+
+    def __init__(self, client, every=0.1, floor=1 << 30):
         import psutil
 
+        self.psutil = psutil
         self.procs = {a: psutil.Process(p) for a, p in client.run(os.getpid).items()}
         self.peak = {a: 0 for a in self.procs}
+        self.dirs = list(client.run(lambda dask_worker: dask_worker.local_directory).values())
+        self.disk = 0          # peak bytes spilled to the workers' directories
         self.every = every
+        self.floor = floor
+        self.aborted = False
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
+    def _spilled(self):
+        total = 0
+        for d in self.dirs:
+            for root, _, files in os.walk(d):
+                for f in files:
+                    try:
+                        total += os.path.getsize(os.path.join(root, f))
+                    except OSError:
+                        pass
+        return total
+
     def _run(self):
+        tick = 0
         while not self._stop.is_set():
+            tick += 1
+            if tick % 10 == 0:
+                self.disk = max(self.disk, self._spilled())
             for a, p in self.procs.items():
                 try:
                     self.peak[a] = max(self.peak[a], p.memory_info().rss)
                 except Exception:
                     pass
+            if self.psutil.virtual_memory().available < self.floor:
+                self.aborted = True
+                for p in self.procs.values():
+                    try:
+                        p.kill()
+                    except Exception:
+                        pass
             time.sleep(self.every)
 
     def __enter__(self):
@@ -198,16 +230,20 @@ def scale(width, workers, memory, check_width):
             f"{gib(est['spill_bytes'])} per worker")
         pids = client.run(os.getpid)
         with PeakMemory(client) as mem:
-            t, res = timed(lambda: expand(net, 4, domain="RR", engine=eng))
+            try:
+                t, res = timed(lambda: expand(net, 4, domain="RR", engine=eng))
+            except Exception as e:
+                if not mem.aborted:
+                    raise
+                say(f"ABORTED: this machine's available memory fell under 1 GiB (other "
+                    f"processes); the workers were stopped ({type(e).__name__})")
+                return None, max(mem.peak.values())
         restarted = set(pids.values()) - set(client.run(os.getpid).values())
-        info = client.scheduler_info(n_workers=-1)["workers"]
-        spilled = sum(int((w.get("metrics") or {}).get("spilled_bytes", {}).get("disk", 0))
-                      for w in info.values())
         peak = max(mem.peak.values())
         say(f"completed in {fmt(t)}; peak worker memory {gib(peak)} "
             f"({', '.join(gib(v) for v in sorted(mem.peak.values()))}) vs limit "
             f"{gib(limit)}: {'under' if peak < limit else 'OVER'}; workers restarted: "
-            f"{len(restarted)}; on disk at the end {gib(spilled)}")
+            f"{len(restarted)}; peak spilled to disk {gib(mem.disk)} (all workers)")
         top = res.top_k(5)
         say("top 5: " + ", ".join(f"{c:+.4f}" for _, c in top))
         # degree <= 2 against the local engine (exact truncation of the same polynomial)

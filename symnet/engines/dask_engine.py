@@ -865,7 +865,12 @@ class DaskEngine:
                 blocks = self._centres(client, plan, lay, token)
             else:
                 dsk, outs = _layers_graph(plan, lay, token)
-                futs = client.get(dsk, outs, sync=False, retries=self.retries)
+                import dask
+
+                # the weight matrices travel inside the graph (recomputable if a worker dies)
+                with dask.config.set({"distributed.admin.large-graph-warning-threshold":
+                                      "1GB"}):
+                    futs = client.get(dsk, outs, sync=False, retries=self.retries)
                 blocks = [(f, (0, lay.centres), (i, i + 1)) for i, f in enumerate(futs)]
                 del futs
             result = DistributedCoefficients(client, blocks, plan, lay.monomials)
