@@ -26,7 +26,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", nargs="?", default="expand",
-                    choices=["expand", "core", "pde", "bounds", "fit", "pwl", "approx", "all"])
+                    choices=["expand", "core", "pde", "bounds", "fit", "pwl", "approx", "dask",
+                             "all"])
     ap.add_argument("--quick", action="store_true", help="skip the slow references")
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
@@ -57,6 +58,9 @@ def main(argv=None):
     if args.what in ("fit", "all"):
         from .bench_fit import run as run_fit
         run_fit(quick=args.quick, repeat=args.repeat)
+    if args.what == "dask":
+        from .bench_dask import run as run_dask
+        run_dask(quick=args.quick, repeat=min(args.repeat, 3))
     return 0
 
 

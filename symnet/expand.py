@@ -296,8 +296,9 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
         activation (one Approximation, a mapping activation name ->
         Approximation, or one per layer); activations without one keep
         their Maclaurin series.
-    engine : str, optional
-        An engine by name (see :mod:`symnet.engines`); default by domain.
+    engine : str or engine object, optional
+        An engine by name (see :mod:`symnet.engines`) or a configured one
+        such as ``DaskEngine(client, keep="distributed")``; default by domain.
 
     Returns
     -------
@@ -357,13 +358,23 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
                     meta={"mode": "taylor"})
         extra = order * order * len(net.neurons)
     eng = get_engine(engine, domain=dom)
-    _check_cost(net, order, dom, memory_limit, extra)
+    if hasattr(eng, "check"):   # an engine running elsewhere guards its own memory
+        eng.check(plan, memory_limit)
+    else:
+        _check_cost(net, order, dom, memory_limit, extra)
     return _run(eng, plan)[0]
 
 
 def _run(eng, plan):
-    """Run the engine; one result (a Polynomial, or a tuple for several outputs) per centre."""
-    return [_wrap(list(polys)) for polys in eng.run(plan)]
+    """Run the engine; one result (a Polynomial, or a tuple for several outputs) per centre.
+
+    An engine may return its own result object instead of a list (coefficients left on a
+    cluster); it is passed through.
+    """
+    res = eng.run(plan)
+    if not isinstance(res, list):
+        return [res]
+    return [_wrap(list(polys)) for polys in res]
 
 
 def _warn_convergence(net, box):
@@ -386,8 +397,9 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     X : array_like, shape (n_points, n_inputs)
         The expansion points.
     order : int
-    engine : str, optional
-        An engine by name (default the dense float engine).
+    engine : str or engine object, optional
+        An engine by name (default the dense float engine); ``"dask"``
+        spreads the points over a Dask cluster.
 
     Returns
     -------
@@ -427,6 +439,8 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     limit = _check_cost(net, order, "RR", "auto")  # one point must fit
     per_point = max(1, estimate_work(net, order)["bytes"])
     chunk = max(1, min(len(X), 64, limit // per_point))
+    if getattr(eng, "batches_centres", False):   # the engine chunks the points itself
+        chunk = max(1, len(X))
     rules = _taylor_rules(net)
     out = []
     for s in range(0, len(X), chunk):

@@ -220,7 +220,11 @@ class Polynomial:
         variables = _check_variables(variables)
         order = as_order(order)
         B = basis(len(variables), order)
-        c = np.asarray(coefficients)
+        try:
+            c = np.asarray(coefficients)
+        except (TypeError, ValueError):
+            raise ShapeError(f"from_vector: expected {B.size} coefficients, got "
+                             f"{type(coefficients).__name__}") from None
         if c.shape != (B.size,):
             raise ShapeError(f"expected {B.size} coefficients (monomials of degree <= {order} in "
                              f"{len(variables)} variables), got an array of shape {c.shape}")

@@ -111,6 +111,13 @@ class Activation:
     def __call__(self, expr):
         return self.func(as_expr(expr, f"argument of {self.name}"))
 
+    def __reduce__(self):
+        # registered activations travel by name (workers resolve them from their own table,
+        # and no per-process cache is shipped)
+        if _REGISTRY.get(self.name) is self:
+            return (get_activation, (self.name,))
+        return object.__reduce__(self)
+
     def _sympystr(self, printer):
         return f"Activation({self.name})"
 

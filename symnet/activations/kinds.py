@@ -238,6 +238,11 @@ class PolynomialRule(Rule):
     def constants(self):
         return self.coefficients
 
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_ctx_cache"] = {}   # per-process number caches (mpf contexts do not pickle)
+        return state
+
     def maclaurin(self, n):
         cs = list(self.coefficients[: n + 1])
         return tuple(cs + [S.Zero] * (n + 1 - len(cs)))

@@ -12,18 +12,22 @@ engine      domains         what it is
 ==========  ==============  ===================================================
 ``exact``   ``QQ``          python-flint polynomials, constants as generators
 ``dense``   ``RR``, ``mpf``  numpy monomial-major arrays (float64 or mpmath)
+``dask``    ``RR``          the dense float algorithm on a Dask cluster
 ==========  ==============  ===================================================
 
 A new engine is one module with a class having ``name``, ``domains``,
-``estimate(plan)`` (a dict with ``"bytes"``) and ``run(plan)`` (one tuple of
-:class:`~symnet.Polynomial` per centre, one per output; build them with
-``Polynomial.from_vector`` or ``Polynomial.from_function``), registered with
-:func:`register_engine` (see ``docs/extending.md``).
+``estimate(plan)`` (a dict with ``"bytes"``) and ``run(plan)`` (a list: one
+tuple of :class:`~symnet.Polynomial` per centre, one per output; build them
+with ``Polynomial.from_vector`` or ``Polynomial.from_function``), registered
+with :func:`register_engine` (see ``docs/extending.md``).  An engine that runs
+elsewhere may add ``check(plan, memory_limit)`` (then :func:`symnet.expand`
+calls it instead of the local memory check) and return its own result object
+from ``run`` (anything but a list).
 
 Examples
 --------
 >>> from symnet.engines import engine_names, get_engine
->>> {"dense", "exact"} <= set(engine_names())
+>>> {"dask", "dense", "exact"} <= set(engine_names())
 True
 >>> get_engine(domain="RR").name
 'dense'
@@ -70,7 +74,8 @@ class Plan:
 
 _ENGINES = {}
 _LAZY = {"exact": ("symnet.engines.exact", "ExactEngine"),
-         "dense": ("symnet.engines.dense", "DenseEngine")}
+         "dense": ("symnet.engines.dense", "DenseEngine"),
+         "dask": ("symnet.engines.dask_engine", "DaskEngine")}
 
 
 def register_engine(engine, *, overwrite=False):
@@ -106,7 +111,7 @@ def engine_names():
 
 
 def get_engine(name=None, *, domain=None):
-    """An engine by name, or the default engine of a domain.
+    """An engine by name (or an engine object), or the default engine of a domain.
 
     Examples
     --------
@@ -121,13 +126,17 @@ def get_engine(name=None, *, domain=None):
                 return eng
         raise ArgumentError(f"no engine serves the domain {domain!r}")
     if not isinstance(name, str):
-        raise ArgumentError(f"engine must be a name such as 'dense', got {name!r}")
-    if name in _LAZY:
-        _load(name)
-    if name not in _ENGINES:
-        raise ArgumentError(f"unknown engine {name!r}; known: {', '.join(engine_names())}")
-    eng = _ENGINES[name]
+        if not all(hasattr(name, a) for a in ("name", "domains", "estimate", "run")):
+            raise ArgumentError(f"engine must be a name such as 'dense' or an engine object, "
+                                f"got {name!r}")
+        eng = name
+    else:
+        if name in _LAZY:
+            _load(name)
+        if name not in _ENGINES:
+            raise ArgumentError(f"unknown engine {name!r}; known: {', '.join(engine_names())}")
+        eng = _ENGINES[name]
     if domain is not None and domain not in eng.domains:
-        raise ArgumentError(f"engine {name!r} computes in {', '.join(eng.domains)}, not "
-                            f"{domain!r}")
+        raise ArgumentError(f"engine {eng.name!r} computes in {', '.join(eng.domains)}, not "
+                            f"{domain!r} (pass domain={eng.domains[0]!r} to use it)")
     return eng
