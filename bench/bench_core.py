@@ -98,12 +98,8 @@ def reference_kernel(Ws, bs, Q, g):
 # ---------------------------------------------------------------------------
 
 def _median(f, repeat):
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+    from .expand_bench import median_time
+    return median_time(f, repeat)
 
 
 def _fmt(t):

@@ -404,6 +404,12 @@ def as_weight(value, where="weight", *, strings=False):
         return sympy.Integer(value)
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
+    if type(value).__module__.startswith("flint"):
+        kind = type(value).__name__
+        if kind == "fmpq":
+            return sympy.Rational(int(value.p), int(value.q))
+        if kind == "fmpz":
+            return sympy.Integer(int(value))
     if isinstance(value, str):
         if not strings:
             raise WeightError(

@@ -392,34 +392,13 @@ def monomial_features(X, order, inputs=None, *, exact=None, memory_limit="auto")
 # ---------------------------------------------------------------------------
 
 def _coeff_value(c, k):
-    import flint
+    from .._validate import as_weight
+    from ..errors import WeightError
 
-    if isinstance(c, np.generic):
-        c = c.item()
-    if isinstance(c, (flint.fmpq, flint.fmpz)):
-        q = flint.fmpq(c)
-        return sympy.Rational(int(q.p), int(q.q))
-    if isinstance(c, bool):
-        raise ArgumentError(f"coeffs[{k}]: expected a number or sympy expression, got {c!r}")
-    if isinstance(c, float):
-        if not math.isfinite(c):
-            raise ArgumentError(f"coeffs[{k}]: expected a finite number, got {c!r}")
-        return c
-    if isinstance(c, int):
-        return sympy.Integer(c)
-    if isinstance(c, Fraction):
-        return sympy.Rational(c.numerator, c.denominator)
-    if isinstance(c, sympy.Basic):
-        if c.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-            raise ArgumentError(f"coeffs[{k}]: expected a finite value, got {c}")
-        return float(c) if c.is_Float else c
-    if isinstance(c, str):
-        raise ArgumentError(f"coeffs[{k}]: expected a number, got the string {c!r} "
-                            "(strings are never evaluated)")
-    if isinstance(c, numbers.Real):
-        return _coeff_value(float(c), k)
-    raise ArgumentError(f"coeffs[{k}]: expected a number or sympy expression, got "
-                        f"{type(c).__name__}")
+    try:
+        return as_weight(c, f"coeffs[{k}]")
+    except WeightError as e:
+        raise ArgumentError(str(e)) from None
 
 
 def _as_coeff_list(coeffs):
