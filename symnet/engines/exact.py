@@ -240,8 +240,12 @@ class ExactAlgebra:
         for d, p in enumerate(P):
             if p is not None:
                 t = p * D
-                H[d] = t if H[d] is None else H[d] + t
-        return _prune(H)
+                if H[d] is None:
+                    H[d] = t if _nonzero(t) else None
+                else:
+                    t = H[d] + t
+                    H[d] = t if _nonzero(t) else None
+        return H
 
     def nonzero(self, D):
         return _nonzero(D)
@@ -434,6 +438,7 @@ class ExactEngine:
                 comps[0] = center[j]
             inputs.append(comps)
         pad = (0,) * ring.nparam_slots
+        units = [tuple(int(q == p) for q in range(n)) + pad for p in range(n)]
         stage_index = {id(s): k for k, s in enumerate(net.stages())}
 
         def step(stage, src):
@@ -448,8 +453,7 @@ class ExactEngine:
                        if is_input[j] and _nonzero(row[j])]
                 if lin and Q >= 1:
                     if all(_is_const(w) for _, w in lin):
-                        z[1] = ring.ctx.from_dict({tuple(int(q == p) for q in range(n)) + pad: w
-                                                   for p, w in lin})
+                        z[1] = ring.ctx.from_dict({units[p]: w for p, w in lin})
                     else:
                         z[1] = sum((ring.xs[p] * w for p, w in lin[1:]),
                                    ring.xs[lin[0][0]] * lin[0][1])
