@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import math
+import threading
 import time
 from fractions import Fraction
 
@@ -82,8 +83,15 @@ class Deadline:
             raise TimeUp(f"the time budget of {self.seconds:g} s ran out")
 
 
-#: the deadline of the bounding call in progress (checked by the inner loops)
-_ACTIVE = [Deadline(None)]
+_NEVER = Deadline(None)
+_LOCAL = threading.local()   # per thread: the deadlines of the bounding calls in progress
+
+
+def _stack():
+    st = getattr(_LOCAL, "stack", None)
+    if st is None:
+        st = _LOCAL.stack = [_NEVER]
+    return st
 
 
 class budget:
@@ -100,22 +108,22 @@ class budget:
         self.deadline = deadline
 
     def __enter__(self):
-        _ACTIVE.append(self.deadline)
+        _stack().append(self.deadline)
         return self.deadline
 
     def __exit__(self, *exc):
-        _ACTIVE.pop()
+        _stack().pop()
         return False
 
 
 def check_time():
     """Raise :class:`TimeUp` when the active budget is spent (cheap; call it in loops)."""
-    _ACTIVE[-1].check()
+    _stack()[-1].check()
 
 
 def time_left():
     """False once the active budget is spent."""
-    return not _ACTIVE[-1].expired()
+    return not _stack()[-1].expired()
 
 
 class _Alarm(BaseException):
@@ -124,7 +132,6 @@ class _Alarm(BaseException):
 
 def _can_use_alarm():
     import signal
-    import threading
     if not hasattr(signal, "setitimer") or threading.current_thread() is not \
             threading.main_thread():
         return False
@@ -153,7 +160,7 @@ def run_within_budget(fn):
     """
     import signal
 
-    deadline = _ACTIVE[-1]
+    deadline = _stack()[-1]
     if deadline.end == math.inf or not _can_use_alarm():
         out = fn()
         deadline.check()

@@ -56,6 +56,27 @@ def _ball_or_uncertifiable(value, where):
         raise Uncertifiable(str(exc)) from None
 
 
+def _split_eval(f, c, depth=10):
+    """``f([c])``, bisecting ``c`` where the direct enclosure is not finite.
+
+    arb's elementary functions lose everything on wide balls (``exp`` of
+    ``[-256, -144]`` is a ball around 0 of radius 1e111, so ``1/(1 + exp(-z))``
+    is NaN there); on halves of the ball they recover.  At most ``2**depth``
+    pieces, only where needed.
+    """
+    v = f([c])
+    if v.is_finite() or depth == 0 or not c.is_finite() or c.rad() == 0:
+        return v
+    lo, hi, m = c.lower(), c.upper(), arb(c.mid())
+    if not (lo < m < hi):
+        return v
+    a = _split_eval(f, union(lo, m), depth - 1)
+    if not a.is_finite():
+        return a
+    b = _split_eval(f, union(m, hi), depth - 1)
+    return union(a, b) if b.is_finite() else b
+
+
 class ArbContext:
     """The number context of python-flint balls (see :mod:`symnet.activations.kinds`).
 
@@ -100,7 +121,7 @@ class ArbContext:
         """
         _, deriv_rules = system.rules
         fs = [compiled(("atom", a), lambda a=a: a, (Z,)) for a in system.atoms]
-        vals = [f([c]) for f in fs]
+        vals = [_split_eval(f, c) for f in fs]
         if c.rad() > 0 and c.is_finite():
             m = arb(c.mid())
             at_m = [f([m]) for f in fs]
@@ -123,7 +144,7 @@ class ArbContext:
         return vals
 
     def functions(self, exprs, c):
-        return [compiled(("expr", e), lambda e=e: e, (Z,))([c]) for e in exprs]
+        return [_split_eval(compiled(("expr", e), lambda e=e: e, (Z,)), c) for e in exprs]
 
     def piece(self, c, rule, name):
         """Index of the linear piece holding every point of the ball ``c``."""
@@ -596,22 +617,52 @@ def sigma_range(act, R, hull=None, ends=None):
             return _value_range(act, R, Hull() if hull is None else hull, ends)
         except Uncertifiable:
             pass
-    # too wide for cells: the value on 32 equal pieces
-    lo, hi = R.lower(), R.upper()
-    pieces = 32
-    step = (hi - lo) / pieces
+    # too wide for cells: the value on pieces of bounded relative width
     out = None
-    for k in range(pieces):
-        a = lo + k * step
-        b = hi if k == pieces - 1 else lo + (k + 1) * step
-        v = taylor_ball(act, union(a, b), 0)[0]
+    for piece in _wide_pieces(*((R.lower(), R.upper()) if ends is None else ends)):
+        check_time()
+        v = taylor_ball(act, piece, 0)[0]
         out = v if out is None else union(out, v)
-    if not out.is_finite():
+    if out is None or not out.is_finite():
         raise Uncertifiable(f"{act.name!r} is not finite on {R}")
     if hull is not None:
         hull.lo, hull.hi, hull.finite = None, None, True
         hull.add(out)
     return out
+
+
+#: at most this many pieces for a range too wide for the grid
+MAX_WIDE_PIECES = 4096
+
+
+def _wide_pieces(lo, hi):
+    """Balls covering [lo, hi] (exact ends): eight pieces of [-1, 1], then dyadic
+    shells ``+-[2^k, 2^(k+1)]``, so that no piece straddles many orders of
+    magnitude (arb's functions give NaN on a ball such as [-1e30, 1e30]).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet.bounds.enclosures import _wide_pieces
+    >>> len(_wide_pieces(arb(-1), arb(2**40)))
+    48
+    """
+    cuts = [lo, hi]
+    top = max(abs(lo), abs(hi))
+    if top > 1:
+        kmax = _floor_div_pow2(top.upper(), 0).bit_length() + 1
+        if 2 * kmax > MAX_WIDE_PIECES:
+            raise Uncertifiable(f"the range [{lo}, {hi}] is too wide")
+        for k in range(1, kmax + 1):
+            for c in (dyadic(1, k), dyadic(-1, k)):
+                if lo < c < hi:
+                    cuts.append(c)
+    for j in range(-4, 5):
+        c = dyadic(j, -2)
+        if lo < c < hi:
+            cuts.append(c)
+    cuts.sort(key=lambda c: float(c) if abs(float(c)) < 1e300 else (1e308 if c > 0 else -1e308))
+    return [union(a, b) for a, b in zip(cuts, cuts[1:])] or [union(lo, hi)]
 
 
 def sigma_value(act, x):

@@ -310,7 +310,7 @@ def _bound_with(tm, pvecs, how, qs, Q, budget_=48):
             return neuron_taylor(act, cstar, Wr, R, Q, extra)
 
     outs, _, failures = tm.run(rule)
-    per, parts = [], []
+    per, parts, too_big = [], [], None
     for (P, I), pv in zip(outs, pvecs):
         gap = tm.bound(P - pv)
         tot = tm.refined_bound(P - pv, I, budget_)
@@ -319,10 +319,17 @@ def _bound_with(tm, pvecs, how, qs, Q, budget_=48):
         # the float sum g_up + r_up may round down: only the rounded-up total is used
         per.append(abs_up(tot))
         parts.append({"polynomial": g_up, "remainder": r_up})
+        if tot.is_finite() and not math.isfinite(per[-1]):
+            too_big = tot
     reason = None
     if any(not math.isfinite(v) for v in per):
-        node, name, why = failures[0] if failures else (None, None, "an enclosure is not finite")
-        reason = (f"neuron {node!r} ({name}): {why}" if node is not None else why)
+        if too_big is not None:
+            reason = (f"the bound, about {too_big.abs_upper().str(5, radius=False)}, is beyond "
+                      "the largest float")
+        else:
+            node, name, why = failures[0] if failures else (None, None,
+                                                            "an enclosure is not finite")
+            reason = (f"neuron {node!r} ({name}): {why}" if node is not None else why)
     return per, parts, reason, [how] * len(per)
 
 

@@ -244,11 +244,13 @@ class TaylorModels:
                 break
             heapq.heappop(heap)
             # split the variable whose terms weigh most (a float heuristic)
-            mids = np.abs(np.array([float(c.mid()) for c in cf]))
-            hs = np.array([float(h) for h in hf])
-            weight = mids * np.prod(hs[None, :] ** E, axis=1)
-            weight[0] = 0.0
-            i = int(np.argmax((weight[:, None] * E).sum(axis=0)))
+            with np.errstate(all="ignore"):
+                mids = np.abs(np.array([float(c.mid()) for c in cf]))
+                hs = np.array([float(h) for h in hf])
+                weight = mids * np.prod(hs[None, :] ** E, axis=1)
+                weight[0] = 0.0
+                score = np.nan_to_num((weight[:, None] * E).sum(axis=0), nan=np.inf)
+            i = int(np.argmax(score))
             h2 = hf[i] / 2
             if not h2.is_exact():
                 heapq.heappush(heap, (neg, -1, v, cf, hf))
@@ -265,10 +267,12 @@ class TaylorModels:
         return root
 
     # -- products -------------------------------------------------------------------
-    def tm_mul(self, A, B):
+    def tm_mul(self, A, B, same=False):
         """Product of batched models without constant terms.
 
         A model is ``(P, I, degree bounds, (lowest, highest) degree)``.
+        ``same``: ``A`` is ``B`` (a square: each unordered pair of monomials
+        once, doubled).
         """
         PA, IA, bA, (la, ha) = A
         PB, IB, bB, (lb, hb) = B
@@ -277,17 +281,25 @@ class TaylorModels:
         PC = np.full(PA.shape, self.zero, dtype=object)
         for d1 in range(la, min(ha, Q - lb) + 1):
             for d2 in range(lb, min(hb, Q - d1) + 1):
-                check_time()
-                slots, outs, _ = Bs.gather_plan(d1, d2)
-                if not len(outs):
+                if same and d2 < d1:
                     continue
+                check_time()
+                sym = same and d1 == d2
+                slots, outs, diag = Bs.gather_plan(d1, d2, symmetric=sym)
                 A1 = PA[Bs.block(d1)]
                 B2 = PB[Bs.block(d2)]
-                acc = np.full((len(outs), width), self.zero, dtype=object)
-                for i1, i2 in slots:
-                    m = len(i1)
-                    acc[:m] += A1[i1] * B2[i2]
-                PC[Bs.offsets[d1 + d2] + outs] += acc
+                base = Bs.offsets[d1 + d2]
+                if len(outs):
+                    acc = np.full((len(outs), width), self.zero, dtype=object)
+                    for i1, i2 in slots:
+                        m = len(i1)
+                        acc[:m] += A1[i1] * B2[i2]
+                    if same:
+                        acc = acc * 2  # exact: a*b + b*a = 2*(a*b)
+                    PC[base + outs] += acc
+                if sym:
+                    sq, roots = diag
+                    PC[base + sq] += A1[roots] * A1[roots]
         dropped = np.full(width, self.zero, dtype=object)
         for d1 in range(la, ha + 1):
             tail = None
@@ -400,12 +412,13 @@ class TaylorModels:
             Iout = _objects(Es)
             outdeg = 0
             if Kp >= 1:
-                power = (V, Iw, bv, vdeg)
+                base = (V, Iw, bv, vdeg)
+                power = base
                 Pout = Pout + V * Dm[1][None, :]
                 Iout = Iout + Dm[1] * Iw
                 outdeg = dv
                 for k in range(2, Kp + 1):
-                    power = self.tm_mul(power, (V, Iw, bv, vdeg))
+                    power = self.tm_mul(power, base, same=(k == 2))
                     if power[3][0] <= Q:
                         Pout = Pout + power[0] * Dm[k][None, :]
                         outdeg = max(outdeg, power[3][1])
