@@ -50,7 +50,11 @@ __all__ = [
 
 
 class Uncertifiable(Exception):
-    """Internal to :mod:`symnet.bounds`: an enclosure could not be certified."""
+    """Internal to :mod:`symnet.bounds`: an enclosure could not be certified.
+
+    The drivers turn it into an uncertified result or
+    :class:`~symnet.errors.UncertifiedBoundError`; it never leaves the package.
+    """
 
 
 class TimeUp(Exception):
@@ -117,12 +121,25 @@ class budget:
 
 
 def check_time():
-    """Raise :class:`TimeUp` when the active budget is spent (cheap; call it in loops)."""
+    """Raise :class:`TimeUp` when the active budget is spent (cheap; call it in loops).
+
+    Examples
+    --------
+    >>> from symnet.bounds.balls import check_time
+    >>> check_time()       # no budget active: never raises
+    """
     _stack()[-1].check()
 
 
 def time_left():
-    """False once the active budget is spent."""
+    """False once the active budget is spent.
+
+    Examples
+    --------
+    >>> from symnet.bounds.balls import time_left
+    >>> time_left()
+    True
+    """
     return not _stack()[-1].expired()
 
 
@@ -249,6 +266,7 @@ class Hull:
         self.finite = True
 
     def add(self, x):
+        """Widen the hull to contain the ball ``x`` (a non-finite ball poisons it)."""
         if not x.is_finite():
             self.finite = False
             return

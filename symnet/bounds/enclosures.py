@@ -97,12 +97,15 @@ class ArbContext:
     inexact = False  # balls are rigorous: no float-stable tail systems needed
 
     def zero_like(self, c):
+        """The zero ball."""
         return arb(0)
 
     def const(self, q):
+        """A Fraction as a ball."""
         return const_ball(q)
 
     def number(self, v):
+        """An exact sympy number (``log(2)``, ``1/3``) as a ball (cached)."""
         key = ("number", v, flint.ctx.prec)
         hit = _CACHE.get(key)
         if hit is None:
@@ -110,6 +113,7 @@ class ArbContext:
         return hit
 
     def numbers(self, values):
+        """:meth:`number` of each value."""
         return [self.number(v) for v in values]
 
     def evaluate(self, system, c):
@@ -144,6 +148,7 @@ class ArbContext:
         return vals
 
     def functions(self, exprs, c):
+        """Balls enclosing sympy functions of ``z`` over the ball ``c``."""
         return [_split_eval(compiled(("expr", e), lambda e=e: e, (Z,)), c) for e in exprs]
 
     def piece(self, c, rule, name):
@@ -163,9 +168,11 @@ class ArbContext:
         return i
 
     def take(self, values, idx):
+        """The exact number ``values[idx]`` as a ball."""
         return self.number(values[idx])
 
     def by_region(self, c, t, inner, outer):  # pragma: no cover - exact contexts never ask
+        """Balls are rigorous everywhere: always ``inner(c)``."""
         return inner(c)
 
 
@@ -484,6 +491,16 @@ def piecewise_model(act, cstar, R):
     ``sigma - piece`` is linear between kinks, so its range is the hull of
     its values at the ends of R and at the kinks inside.  When ``cstar`` is
     on a kink the model is the constant 0 plus the range of sigma.
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import get_activation
+    >>> from symnet.bounds.balls import union
+    >>> from symnet.bounds.enclosures import piecewise_model
+    >>> D, E = piecewise_model(get_activation("relu"), arb(1), union(arb(-1), arb(3)))
+    >>> [float(d.mid()) for d in D], E.contains(1), E.contains(0)   # relu(z) - z on [-1, 3]
+    ([1.0, 1.0], True, True)
     """
     if act.kind != "piecewise_linear":
         raise Uncertifiable(f"activation {act.name!r} is not analytic and not piecewise "
@@ -505,7 +522,23 @@ def piecewise_model(act, cstar, R):
 # ---------------------------------------------------------------------------
 
 def neuron_series(act, q, cstar, Wr, R, Q, extra):
-    """Series mode: the Maclaurin polynomial of degree q re-expanded at cstar, + remainder."""
+    """Series mode: the Maclaurin polynomial of degree q re-expanded at cstar, + remainder.
+
+    Returns ``(D, E)``: ``D[k]`` the coefficient of ``w**k`` (``w = z -
+    cstar``, enclosed by ``Wr``; ``z`` enclosed by ``R``), ``k <= Q``, and a
+    ball ``E`` enclosing the rest of ``sigma(z)``.
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import get_activation
+    >>> from symnet.bounds.balls import union
+    >>> from symnet.bounds.enclosures import neuron_series
+    >>> R = union(arb(-0.25), arb(0.25))
+    >>> D, E = neuron_series(get_activation("tanh"), 3, arb(0), R, R, 3, 2)
+    >>> [float(d.mid()) for d in D], float(E.abs_upper()) < 2 / 15 / 4**5 * 1.01
+    ([0.0, 1.0, 0.0, -0.3333333333333333], True)
+    """
     if act.is_identity:
         return [cstar, arb(1)], arb(0)
     if not act.analytic:
@@ -529,7 +562,22 @@ def neuron_series(act, q, cstar, Wr, R, Q, extra):
 
 
 def neuron_taylor(act, cstar, Wr, R, Q, extra):
-    """Taylor mode: the Taylor polynomial at cstar of degree Q, + remainder over R."""
+    """Taylor mode: the Taylor polynomial at cstar of degree Q, + remainder over R.
+
+    Like :func:`neuron_series`; the remainder is ``t_(K+1)(xi) w**(K+1)``
+    plus the terms ``Q < k <= K`` (``K = Q + extra``), ``xi`` in ``R``.
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import get_activation
+    >>> from symnet.bounds.balls import union
+    >>> from symnet.bounds.enclosures import neuron_taylor
+    >>> W = union(arb(-0.125), arb(0.125))
+    >>> D, E = neuron_taylor(get_activation("exp"), arb(1), W, 1 + W, 2, 2)
+    >>> [round(float(d.mid()), 6) for d in D], float(E.abs_upper()) < 0.125**3
+    ([2.718282, 2.718282, 1.359141], True)
+    """
     if act.is_identity:
         return [cstar, arb(1)], arb(0)
     if not act.analytic:
@@ -682,7 +730,18 @@ def sigma_value(act, x):
 
 
 def neuron_range_only(act, R):
-    """Order-0 fallback: the constant model ``0 + sigma(R)``."""
+    """Order-0 fallback: the constant model ``0 + sigma(R)``.
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import get_activation
+    >>> from symnet.bounds.balls import union
+    >>> from symnet.bounds.enclosures import neuron_range_only
+    >>> D, E = neuron_range_only(get_activation("sigmoid"), union(arb(-40), arb(40)))
+    >>> D[0].is_zero(), E.contains(0.5), float(E.upper()) < 1.01
+    (True, True, True)
+    """
     return [arb(0)], sigma_range(act, R)
 
 

@@ -37,7 +37,17 @@ __all__ = ["preactivation_ranges"]
 
 
 def check_network(net, what):
-    """A Network with numeric weights (InputError / WeightError otherwise)."""
+    """A Network with numeric weights (InputError / WeightError otherwise).
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.bounds.ranges import check_network
+    >>> check_network(Network.mlp([1, 1], ["tanh"]), "this")
+    Traceback (most recent call last):
+        ...
+    symnet.errors.WeightError: this needs numeric weights, but they contain the symbols ['b1_1', 'w1_1_1']; substitute them with net.subs(...) first
+    """
     from ..network import Network
 
     if not isinstance(net, Network):
@@ -53,6 +63,15 @@ def model_ranges(net, balls, order, weights=None):
     """Pre-activation ranges (dict node -> ball) over the box ``balls``.
 
     Taylor models of degree ``order`` intersected with interval propagation.
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import Network
+    >>> from symnet.bounds.ranges import model_ranges
+    >>> net = Network.dense([[[2]]], activations=["tanh"])
+    >>> model_ranges(net, [(arb(-1), arb(1))], 2)[(1, 1)].contains(2)
+    True
     """
     weights = weight_balls(net) if weights is None else weights
     center = [(lo + hi) / 2 for lo, hi in balls]
@@ -67,7 +86,20 @@ def model_ranges(net, balls, order, weights=None):
 
 
 def refine_ranges(net, balls, ranges, weights):
-    """Intersect the model ranges with plain interval propagation (both rigorous)."""
+    """Intersect the model ranges with plain interval propagation (both rigorous).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import Network
+    >>> from symnet.bounds.ranges import refine_ranges
+    >>> from symnet.bounds.taylor_models import weight_balls
+    >>> net = Network.dense([[[2]]], activations=["tanh"])
+    >>> wide = {(1, 1): arb(0, 100)}   # a loose range is cut to [-2, 2]
+    >>> r = refine_ranges(net, [(arb(-1), arb(1))], wide, weight_balls(net))[(1, 1)]
+    >>> float(r.upper()) < 2.001
+    True
+    """
     stages = net.stages()
     index = {id(s): k for k, s in enumerate(stages)}
     out = {}
@@ -98,7 +130,19 @@ def refine_ranges(net, balls, ranges, weights):
 
 
 def point_preactivations(net, point, weights):
-    """Ball pre-activations of every neuron at one point (a list of balls): dict node -> ball."""
+    """Ball pre-activations of every neuron at one point (a list of balls): dict node -> ball.
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet import Network
+    >>> from symnet.bounds.ranges import point_preactivations
+    >>> from symnet.bounds.taylor_models import weight_balls
+    >>> net = Network.dense([[[2]], [[3]]], activations=["relu", "identity"])
+    >>> z = point_preactivations(net, [arb(1)], weight_balls(net))
+    >>> float(z[(1, 1)].mid()), float(z[(2, 1)].mid())
+    (2.0, 6.0)
+    """
     stages = net.stages()
     index = {id(s): k for k, s in enumerate(stages)}
     out = {}
@@ -123,7 +167,17 @@ def point_preactivations(net, point, weights):
 
 
 def float_preactivations(net, X):
-    """Float64 pre-activations of every neuron at the rows of X: dict node -> array."""
+    """Float64 pre-activations of every neuron at the rows of X: dict node -> array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet import Network
+    >>> from symnet.bounds.ranges import float_preactivations
+    >>> net = Network.dense([[[2]], [[3]]], activations=["relu", "identity"])
+    >>> float_preactivations(net, np.array([[1.0], [-1.0]]))[(2, 1)].tolist()
+    [6.0, 0.0]
+    """
     from ..activations import numpy_function
 
     out = {}

@@ -669,18 +669,22 @@ class ConvergenceReport:
 
     @property
     def ranges(self):
+        """neuron -> (lower, upper) of its pre-activation."""
         return {r[0]: (r[2], r[3]) for r in self.rows}
 
     @property
     def outside(self):
+        """Neurons not proved inside their radius."""
         return [r[0] for r in self.rows if r[5] in _STATUS_OUT]
 
     @property
     def proven_outside(self):
+        """Neurons with a point of the box outside their radius."""
         return [r[0] for r in self.rows if r[5] == "outside"]
 
     @property
     def unknown(self):
+        """Neurons whose radius or range is unknown, or not analytic."""
         return [r[0] for r in self.rows if r[5] in ("not analytic", "unknown radius",
                                                     "no range")]
 
