@@ -360,14 +360,6 @@ def _horner(g, x):
     return acc
 
 
-def _value_function(act):
-    """A ball function of z enclosing the activation (None if not enclosable)."""
-    try:
-        return compiled(("func", act), lambda: act.func(Z), (Z,))
-    except Uncertifiable:
-        return None
-
-
 def series_remainder(act, q, R, extra=2):
     """Enclosure of ``sigma(z) - T_q(z)`` over z in R (``T_q`` the Maclaurin polynomial).
 
@@ -406,7 +398,6 @@ def series_remainder(act, q, R, extra=2):
     for j in range(-1, jlo - 1, -1):
         run = list(T[j]) if run is None else [union(a, b) for a, b in zip(run, T[j])]
         cum[j] = run
-    f = _value_function(act)
     gq = g[:q + 1]
     out = None
     for j in range(jlo, jhi + 1):
@@ -425,10 +416,12 @@ def series_remainder(act, q, R, extra=2):
                 v = v + g[k] * ipow(piece, k)
             v = v + cum[j][m] * ipow(piece, m)
             val = v if val is None else arb.intersection(val, v) if val.overlaps(v) else v
-        if f is not None:
-            direct = f([piece]) - _horner(gq, piece)
-            if direct.is_finite() and direct.overlaps(val):
-                val = arb.intersection(val, direct)
+        try:
+            direct = sigma_value(act, piece) - _horner(gq, piece)
+        except Uncertifiable:
+            direct = arb.nan()
+        if direct.is_finite() and direct.overlaps(val):
+            val = arb.intersection(val, direct)
         out = val if out is None else union(out, val)
     if out is None:
         out = arb(0)
