@@ -196,7 +196,9 @@ def _greater(elo, ehi, blo, bhi):
         if a <= b or a.overlaps(b) and (a - b).is_zero():
             return False
     # equal to 256 bits: the numbers are (almost surely) equal; let sympy decide
+    a = elo if isinstance(elo, sympy.Basic) else sympy.Rational(elo)
+    b = ehi if isinstance(ehi, sympy.Basic) else sympy.Rational(ehi)
     try:
-        return bool(sympy.sympify(elo) > sympy.sympify(ehi))
-    except TypeError:
+        return bool(a > b)
+    except TypeError:  # undecidable: treat as equal (the interval is a point)
         return False
