@@ -404,7 +404,7 @@ def as_weight(value, where="weight", *, strings=False):
         return sympy.Integer(value)
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
-    if type(value).__module__.startswith("flint"):
+    if (type(value).__module__ or "").startswith("flint"):
         kind = type(value).__name__
         if kind == "fmpq":
             return sympy.Rational(int(value.p), int(value.q))

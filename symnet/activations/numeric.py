@@ -158,9 +158,10 @@ def erfc(x):
 
 def _split(x):
     """Veltkamp split: x = hi + lo with hi exactly representable in 26 bits."""
-    c = 134217729.0 * x  # 2**27 + 1
-    hi = c - (c - x)
-    return hi, x - hi
+    with np.errstate(over="ignore", invalid="ignore"):
+        c = 134217729.0 * x  # 2**27 + 1
+        hi = c - (c - x)
+        return hi, x - hi
 
 
 def exp_neg_square(x, scale=1.0):
@@ -175,11 +176,13 @@ def exp_neg_square(x, scale=1.0):
     0.36787944117144233
     """
     x = _f(x)
-    h, l = _split(x)
-    sq = x * x
-    err = ((h * h - sq) + 2 * h * l) + l * l     # x*x - sq, exactly
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        return np.exp(-scale * sq) * np.exp(-scale * err)
+        h, l = _split(x)
+        sq = x * x
+        err = ((h * h - sq) + 2 * h * l) + l * l     # x*x - sq, exactly
+        out = np.exp(-scale * sq) * np.exp(-scale * err)
+        # beyond exp's range the correction can overflow (0 * inf): the value is 0
+        return np.where(scale * sq > 800.0, 0.0, out)
 
 
 def _mills(t):

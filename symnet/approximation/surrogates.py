@@ -412,8 +412,8 @@ class SurrogateBound(float):
 
 
 def _weight_abs_upper(w):
-    from ._ranges import _weight_bounds
-    a, b = _weight_bounds(w, "weight")
+    from ._ranges import weight_bounds
+    a, b = weight_bounds(w, "weight")
     return max(abs(a), abs(b))
 
 
