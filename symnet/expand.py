@@ -340,7 +340,7 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
             _warn_convergence(net, box)
         meta = {"mode": "series", "series_degree": tuple(qs)}
         if surrogate is not None:
-            meta["surrogate"] = True
+            meta["surrogate"] = surrogate   # error_bound accounts for the surrogates' errors
         plan = Plan(net, order, rules, None, dom, prec,
                     float_output=net.has_floats and domain is None, meta=meta)
         extra = sum(q * q for q in set(qs))

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import sympy
 
+import symnet
 from symnet import Network, approximate, expand
 from symnet.approximation import (check_coverage, fit_surrogates, observed_ranges,
                                   polynomial_box_bound, surrogate_error_bound,
@@ -212,3 +213,15 @@ def test_bad_inputs():
         fit_surrogates(Network.from_graph(G), box=(-1, 1))
     with pytest.raises(ArgumentError, match="symbols"):
         fit_surrogates(Network.mlp([1, 1], activation=["tanh"]), box=(-1, 1))
+
+
+def test_error_bound_accounts_for_surrogates_and_refuses_outside_their_interval():
+    # expand(..., surrogate=ap) records the surrogate; error_bound bounds through its error
+    net = Network.dense([[[1, -1], [R(1, 2), 1]], [[1, 1]]], activations=["relu", "identity"])
+    ap = approximate("relu", (-2, 2), 4, method="minimax")
+    p = symnet.expand(net, 4, surrogate=ap)
+    b = symnet.error_bound(net, p, [(-1, 1), (-1, 1)])
+    X = np.random.default_rng(0).uniform(-1, 1, (4000, 2))
+    assert b.certified and np.abs(net(X)[:, 0] - p(X)).max() <= float(b) < 0.2
+    with pytest.raises(UncertifiedBoundError, match="covers .*certified range"):
+        symnet.error_bound(net, p, [(-3, 3), (-3, 3)])

@@ -748,3 +748,15 @@ def surrogate_expansion_bound(net, surrogates, poly, box, *, max_ops=10**9):
     totals = [a + b for a, b in zip(sb.per_output, trunc)]
     return {"bound": max(totals), "per_output": tuple(totals), "surrogate": sb,
             "truncation": tuple(trunc), "full_degree": D}
+
+
+def _surrogate_error_model(net, spec, poly, box):
+    return surrogate_expansion_bound(net, spec, poly, box)["bound"]
+
+
+def _register():
+    from ..bounds import register_error_model
+    register_error_model("surrogate", _surrogate_error_model)
+
+
+_register()

@@ -76,7 +76,7 @@ from ..errors import BoxError, UncertifiedBoundError  # noqa: F401  (raised here
 from .enclosures import activation_enclosure
 from .ranges import preactivation_ranges
 from .report import (ConvergenceReport, ErrorBound, convergence_report, convergence_warnings,
-                     error_bound)
+                     error_bound, register_error_model)
 
 __all__ = [
     "error_bound",
@@ -86,4 +86,5 @@ __all__ = [
     "convergence_warnings",
     "preactivation_ranges",
     "activation_enclosure",
+    "register_error_model",
 ]

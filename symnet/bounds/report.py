@@ -27,6 +27,7 @@ from ..errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputE
                       ShapeError, UncertifiedBoundError, WeightError)
 from .arbprint import ArbPrinter, to_ball
 from .balls import (Deadline, TimeUp, abs_up, budget, check_time, float_down, float_up,
+                    fraction_ball,
                     precision, run_within_budget)
 from .boxes import parse_box
 from .enclosures import neuron_series, neuron_taylor
@@ -34,7 +35,28 @@ from .ranges import check_network, float_preactivations, model_ranges, point_pre
 from .taylor_models import TaylorModels, weight_balls
 
 __all__ = ["error_bound", "ErrorBound", "convergence_report", "ConvergenceReport",
-           "convergence_warnings"]
+           "convergence_warnings", "register_error_model"]
+
+#: meta key -> fn(net, spec, polys, box) -> exact upper bound (a Fraction or Rational):
+#: how a polynomial built from something other than the network's own series is bounded
+_ERROR_MODELS = {}
+
+
+def register_error_model(key, fn):
+    """Register how :func:`error_bound` accounts for polynomials whose ``meta[key]`` is set.
+
+    :mod:`symnet.approximation` registers ``"surrogate"``: a polynomial from
+    ``expand(net, order, surrogate=...)`` is bounded through the surrogate
+    network (the surrogates' certified errors propagated through the layers,
+    refused when a neuron's range leaves its surrogate's interval), and the
+    smaller of that and the Taylor-model bound is returned.
+
+    Examples
+    --------
+    >>> from symnet.bounds import register_error_model
+    >>> register_error_model("example", lambda net, spec, polys, box: 0)
+    """
+    _ERROR_MODELS[key] = fn
 
 #: default time budget of error_bound, in seconds
 DEFAULT_TIMEOUT = 10.0
@@ -613,6 +635,14 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
                           mode=used[0], modes=used, box=exact_box, order=Q,
                           center=center_exact, tm_order=tm_order, timed_out=timed_out)
     mode_name = used[0] if len(set(used)) == 1 else "mixed"
+    for key, fn in _ERROR_MODELS.items():   # e.g. surrogates: bounded through their errors
+        spec = meta.get(key)
+        if spec is not None and spec is not True:
+            other = float_up(fraction_ball(fn(net, spec, polys if len(polys) > 1 else polys[0],
+                                              box)))
+            if other < total:
+                total, mode_name = other, key
+                per = [min(p, other) for p in per]
     return ErrorBound(total, certified=True, per_output=per, parts=parts, mode=mode_name,
                       modes=used, box=exact_box, order=Q, center=center_exact,
                       tm_order=tm_order, timed_out=timed_out)
