@@ -32,7 +32,6 @@ from .engines import Plan, get_engine
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
                      NonAnalyticActivationError, OrderError, ShapeError)
 from .network import Network
-from .polynomial import Polynomial
 
 __all__ = ["expand", "estimate_work", "local_polynomials"]
 

@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import numbers
 from fractions import Fraction
 

@@ -46,8 +46,11 @@ __all__ = [
     "AnalyticSystem",
     "PiecewiseLinearRule",
     "SympyRule",
+    # for extensions (not re-exported at the top level of symnet)
+    "register_family",
+    "builtin_names",
+    "numpy_function",
+    "SympyContext",
+    "decide_sign",
+    "taylor_from_system",
 ]
-
-# also importable from symnet.activations, not re-exported at the top level
-_more = ["register_family", "builtin_names", "numpy_function", "SympyContext", "decide_sign",
-         "taylor_from_system"]

@@ -19,38 +19,23 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from functools import lru_cache
 
 import sympy
 
 from ..activations.system import Z
-from ..errors import ActivationError, DomainError, InputError, NonAnalyticActivationError
+from ..errors import ActivationError, DomainError, InputError
 
 __all__ = ["precision", "ball", "fmpq_of", "fraction_of", "upper_fraction", "lower_fraction",
            "arb_of_mpf", "mpf_of_arb", "Evaluator", "ArbContext", "Unsupported",
            "exact_fraction"]
 
 
-class Unsupported(Exception):
-    """Internal: an expression cannot be enclosed in ball arithmetic."""
-
-
-class precision:
-    """Set python-flint's working precision (bits) inside a ``with`` block only."""
-
-    def __init__(self, bits):
-        self.bits = int(bits)
-
-    def __enter__(self):
-        import flint
-        self.old = flint.ctx.prec
-        flint.ctx.prec = self.bits
-        return self
-
-    def __exit__(self, *exc):
-        import flint
-        flint.ctx.prec = self.old
-        return False
+# the ball machinery is symnet.bounds': one precision scope, one sympy -> arb printer, one
+# ball number context
+from ..bounds.arbprint import ArbPrinter
+from ..bounds.balls import Uncertifiable as Unsupported
+from ..bounds.balls import precision
+from ..bounds.enclosures import ArbContext
 
 
 # ---------------------------------------------------------------------------
@@ -162,17 +147,6 @@ _CONSTANTS = {"Pi": lambda arb: arb.pi(), "Exp1": lambda arb: arb.const_e(),
               "Catalan": lambda arb: arb.const_catalan()}
 
 
-def _ipow(x, k):
-    """x**k for a ball and an int k >= 0 (even powers are non-negative)."""
-    from flint import arb
-    if k == 0:
-        return arb(1)
-    if k % 2 == 0:
-        return abs(x) ** k
-    return x ** k
-
-
-@lru_cache(maxsize=1024)
 def compile_expr(expr, syms=()):
     """A function of a list of balls enclosing the real sympy expression ``expr`` in ``syms``.
 
@@ -188,123 +162,7 @@ def compile_expr(expr, syms=()):
     >>> abs(float(f([arb(0)]).mid()) - 1) < 1e-15
     True
     """
-    from flint import arb, fmpq, fmpz
-
-    idx = {s: i for i, s in enumerate(syms)}
-
-    def build(e):
-        if e in idx:
-            i = idx[e]
-            return lambda env: env[i]
-        if e.is_Integer:
-            v = int(e)
-            return lambda env: arb(fmpz(v))
-        if e.is_Rational:
-            p, q = int(e.p), int(e.q)
-            return lambda env: arb(fmpq(p, q))
-        if e.is_Float:
-            r = sympy.Rational(e)
-            p, q = int(r.p), int(r.q)
-            return lambda env: arb(fmpq(p, q))
-        name = type(e).__name__
-        if name in _CONSTANTS:
-            const = _CONSTANTS[name]
-            return lambda env: const(arb)
-        if e.is_Add or e.is_Mul:
-            fs = [build(a) for a in e.args]
-            add = e.is_Add
-
-            def f(env):
-                acc = fs[0](env)
-                for g in fs[1:]:
-                    acc = acc + g(env) if add else acc * g(env)
-                return acc
-            return f
-        if e.is_Pow:
-            b, x = e.args
-            fb = build(b)
-            if x.is_Integer:
-                k = int(x)
-                if k >= 0:
-                    return lambda env: _ipow(fb(env), k)
-                return lambda env: 1 / _ipow(fb(env), -k)
-            if x.is_Rational and int(x.q) == 2:
-                k = int(x.p)
-                if k >= 0:
-                    return lambda env: _ipow(fb(env).sqrt(), k)
-                return lambda env: 1 / _ipow(fb(env).sqrt(), -k)
-            fx = build(x)
-            return lambda env: (fx(env) * fb(env).log()).exp()
-        if name in ("Max", "Min"):
-            fs = [build(a) for a in e.args]
-            op = arb.max if name == "Max" else arb.min
-
-            def extremum(env):
-                acc = fs[0](env)
-                for g in fs[1:]:
-                    acc = op(acc, g(env))
-                return acc
-            return extremum
-        if name == "Abs":
-            g = build(e.args[0])
-            return lambda env: abs(g(env))
-        if isinstance(e, sympy.Function) and len(e.args) == 1 and name.lower() in _UNARY:
-            meth = getattr(arb, name.lower())
-            g = build(e.args[0])
-            return lambda env: meth(g(env))
-        raise Unsupported(f"{e} (the function {name} has no ball-arithmetic implementation)")
-
-    return build(sympy.sympify(expr))
-
-
-# ---------------------------------------------------------------------------
-# the number context of balls, and activations evaluated in it
-# ---------------------------------------------------------------------------
-
-class ArbContext:
-    """The number context of python-flint balls, for ``rule.taylor(ctx, c, n)``.
-
-    Exact (``inexact = False``): a result encloses the true Taylor
-    coefficients at every point of the ball ``c``.
-    """
-
-    inexact = False
-
-    def zero_like(self, c):
-        from flint import arb
-        return arb(0)
-
-    def const(self, q):
-        from flint import arb, fmpq
-        return arb(fmpq(q.numerator, q.denominator))
-
-    def number(self, v):
-        try:
-            return ball(sympy.sympify(v))
-        except Unsupported as e:
-            raise ActivationError(f"cannot enclose the constant {v}: {e}") from None
-
-    def evaluate(self, system, c):
-        return [compile_expr(a, (Z,))([c]) for a in system.atoms]
-
-    def functions(self, exprs, c):
-        return [compile_expr(e, (Z,))([c]) for e in exprs]
-
-    def piece(self, c, rule, name):
-        i = 0
-        for b in rule.breakpoints:
-            bb = ball(b)
-            if c < bb:
-                return i
-            if not c > bb:
-                if b in rule.kinks:
-                    raise NonAnalyticActivationError(f"{name} is not differentiable at {b}")
-                return i
-            i += 1
-        return i
-
-    def take(self, values, idx):
-        return self.number(values[idx])
+    return ArbPrinter(syms).function(expr)
 
 
 class Evaluator:

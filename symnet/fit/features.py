@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import numbers
 from fractions import Fraction
 from math import comb

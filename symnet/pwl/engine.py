@@ -26,7 +26,7 @@ import math
 from flint import fmpq, fmpz_mat
 
 from ..errors import ResourceError
-from .polyhedra import Cone, Gen, _decide, _dot, _int_row
+from .polyhedra import Gen, _decide, _dot, _int_row
 
 __all__ = ["Cell", "enumerate_vertex", "enumerate_lp", "BudgetExceeded"]
 

@@ -192,8 +192,6 @@ def equivalent(n1, n2, box=None, *, max_regions=None, method="auto"):
     >>> r.equal, r.witness.point, r.witness.first, r.witness.second
     (False, (-1/2000,), (0,), (1/2000,))
     """
-    import sympy as _sp  # noqa: F401
-
     from .regions import DEFAULT_MAX_REGIONS, PiecewiseLinear, _run, parse_box
 
     e1, e2 = compile_network(_as_exact_biases(n1)), compile_network(_as_exact_biases(n2))
