@@ -52,9 +52,11 @@ class MonomialBasis:
         for c in self.counts:
             self.offsets.append(self.offsets[-1] + c)
         self.size = self.offsets[-1]
-        m = self.n + self.order + 1
-        self._binom = np.array([[comb(a, k) for k in range(self.order + 1)] for a in range(m)],
-                               dtype=np.int64)
+        # rank() only needs C(i + k - 1, k) for a variable index i < n and a position
+        # k <= order: at most the basis size, so it fits int64 whenever the basis fits
+        # memory (a table over all C(a, k), a <= n + order, overflows int64 from order 66
+        # in one variable).  Row i, column k; entries past int64 are never read, clipped.
+        self._binom = _rank_table(self.n, self.order)
         self._ms = {0: np.zeros((1, 0), dtype=np.int32)}
         self._tables = {}
         self._sym = {}
@@ -81,8 +83,7 @@ class MonomialBasis:
         d = ms.shape[1]
         if d == 0:
             return np.zeros(ms.shape[0], dtype=np.int64)
-        cols = ms.astype(np.int64) + np.arange(d, dtype=np.int64)
-        return self._binom[cols, np.arange(1, d + 1)].sum(axis=1)
+        return self._binom[ms, np.arange(1, d + 1)].sum(axis=1)
 
     def exponents(self):
         """(size, n) array of exponent vectors in global index order."""
@@ -176,6 +177,29 @@ class MonomialBasis:
             parent = self.offsets[d - 1] + self.rank(ms[:, :-1])
             out[:, self.block(d)] = out[:, parent] * X[:, ms[:, -1]]
         return out
+
+
+_INT64_MAX = (1 << 63) - 1
+
+
+def _rank_table(n, order):
+    """``T[i, k] = C(i + k - 1, k)`` for ``i < n``, ``k <= order`` (int64, clipped).
+
+    The rank of a sorted multiset ``i_1 <= ... <= i_d`` is
+    ``sum_k T[i_k, k]``: the colex rank of the combinatorial number system.
+    """
+    T = np.zeros((max(n, 1), order + 1), dtype=np.int64)
+    for i in range(n):
+        v = 1                      # C(i - 1, 0)
+        row = [1]
+        for k in range(1, order + 1):
+            v = v * (i + k - 1) // k   # C(i + k - 1, k) from C(i + k - 2, k - 1)
+            row.append(min(v, _INT64_MAX))
+            if v > _INT64_MAX:        # the rest of the row is never read: a rank past it
+                row.extend([_INT64_MAX] * (order - k))   # would index a basis beyond memory
+                break
+        T[i] = row
+    return T
 
 
 @lru_cache(maxsize=16)
