@@ -515,23 +515,28 @@ def as_int(value, where, *, minimum=0, maximum=None):
     return value
 
 
-def as_order(order, where="order"):
-    """A truncation order: an int in ``[0, MAX_ORDER]``.
+def as_order(order, where="order", *, maximum=MAX_ORDER):
+    """A truncation order: an int in ``[0, maximum]``.
+
+    ``maximum=None`` accepts any non-negative int: for callers whose cost
+    model refuses large orders itself, with the estimate (:func:`symnet.expand`).
 
     Examples
     --------
     >>> from symnet._validate import as_order
     >>> as_order(4)
     4
+    >>> as_order(10**6, maximum=None)
+    1000000
     """
-    if type(order) is int and 0 <= order <= MAX_ORDER:  # the common case, fast
-        return order
+    if type(order) is int and 0 <= order <= (MAX_ORDER if maximum is None else maximum):
+        return order   # the common case, fast
     value = _unwrap_numpy(order)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise OrderError(f"expected a non-negative integer {where}, got {order!r}")
-    if value > MAX_ORDER:
+    if maximum is not None and value > maximum:
         raise OrderError(f"{where} {value} is beyond the largest order symnet accepts "
-                         f"({MAX_ORDER})")
+                         f"({maximum})")
     return int(value)
 
 
@@ -716,4 +721,6 @@ def refuse_if_over(estimate, limit, where, what, advice, error=ResourceError):
 
 def _gib(nbytes):
     g = nbytes / 2**30
+    if g >= 1e6:
+        return f"{g:.2e} GiB"
     return f"{g:.2f} GiB" if g >= 0.01 else f"{g:.2g} GiB ({int(nbytes):,} bytes)"

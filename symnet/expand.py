@@ -25,8 +25,7 @@ import warnings
 
 import sympy
 
-from ._validate import (as_degree, as_order, as_prec, as_weight, memory_limit_bytes,
-                        refuse_if_over)
+from ._validate import as_order, as_prec, as_weight, memory_limit_bytes
 from .activations import PolynomialRule, get_activation
 from .engines import Plan, get_engine
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
@@ -37,8 +36,9 @@ __all__ = ["expand", "estimate_work", "local_polynomials"]
 
 _EXACT_NAMES = {"QQ", "exact", "qq"}
 _FLOAT_NAMES = {"RR", "float", "float64", "rr"}
-#: Above this many elementary operations an expansion is refused (hours of work).
-MAX_WORK = 10**12
+#: Above this many estimated operations (float coefficient products, about 1.5e8 a
+#: second on one core: some ten minutes) an expansion is refused.
+MAX_WORK = 10**11
 
 
 def _check_net(net):
@@ -47,22 +47,68 @@ def _check_net(net):
                          "Network.dense(...), Network.from_graph(...) or symnet.from_torch(...)")
 
 
-def _pairs_upper(n, order):
-    """Pairs of monomials multiplied in one full product (an upper bound for large orders)."""
-    if order <= 256:
-        counts = [math.comb(n + d - 1, d) if n else int(d == 0) for d in range(order + 1)]
-        total = 0
-        for d in range(2, order + 1):
-            s = math.comb(2 * n + d - 1, d) - 2 * counts[d]
-            if d % 2 == 0:
-                s += counts[d // 2]
-            total += s // 2
-        return total
-    return math.comb(2 * n + order, order)
+# ---------------------------------------------------------------------------
+# the cost model: memory and work of an expansion, in O(layers), not O(order)
+# ---------------------------------------------------------------------------
+
+#: fixed bytes of an expansion (Python objects, small arrays), measured
+_BASE_BYTES = 400_000
+#: float products per second of the dense engine on one core (the ``ops`` unit)
+_OPS_PER_SECOND = 1.5e8
+_LOG2 = math.log(2)
+_BIG = 2.0 ** 1000   # "beyond any machine": large numbers stay finite floats
 
 
-def estimate_work(net, order, *, domain="RR"):
-    """Estimated size of an expansion: monomials, neurons, bytes and operations.
+def _comb(a, k):
+    """``C(a, k)``: exact while it is below 2**200, else a float (capped at 2**1000).
+
+    O(1) in ``a`` and ``k``: the size is checked with ``lgamma`` first, and an
+    exact ``math.comb`` below 2**200 has ``min(k, a - k) <= 200``.
+    """
+    if k < 0 or k > a:
+        return 0
+    k = min(k, a - k)
+    if k == 0:
+        return 1
+    lg = (math.lgamma(a + 1) - math.lgamma(k + 1) - math.lgamma(a - k + 1)) / _LOG2
+    if lg < 200:
+        return math.comb(a, k)
+    return 2.0 ** min(lg, 1000.0)
+
+
+def _partitions(k):
+    """Hardy-Ramanujan's estimate of the number of partitions of ``k`` (>= 1)."""
+    if k < 1:
+        return 1
+    lg = math.pi * math.sqrt(2 * k / 3) - math.log(4 * k * math.sqrt(3))
+    return max(1.0, math.exp(min(lg, 690.0)))
+
+
+def _stage_facts(net):
+    """Per stage: (width, nonlinear neurons, distinct nonlinear activations, reads only inputs)."""
+    n = net.n_inputs
+    out = []
+    for s in net.stages():
+        acts = [a for a in s.activations if not a.is_identity]
+        out.append((len(s.nodes), len(acts), len({a.name for a in acts}),
+                    all(p < n for p in s.sources)))
+    return out
+
+
+def _norm_domain(domain):
+    if domain == "mpf":
+        return "mpf"
+    if domain in _FLOAT_NAMES:
+        return "RR"
+    return "QQ"
+
+
+def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None,
+                  series_degree=None):
+    """Estimated size of an expansion: monomials, neurons, peak bytes and operations.
+
+    The estimate costs O(layers) whatever the order (closed forms: no loop over
+    degrees), so :func:`expand` refuses an impossible request in milliseconds.
 
     Parameters
     ----------
@@ -70,60 +116,157 @@ def estimate_work(net, order, *, domain="RR"):
     order : int
     domain : str
         ``"RR"`` (float engine), ``"QQ"`` (exact engine) or ``"mpf"``.
+    mode : {"series", "taylor"}
+    points : int
+        Taylor mode: centres expanded at once (:func:`local_polynomials`).
+    prec : int, optional
+        Bits of an ``"mpf"`` expansion (default 128).
+    series_degree : int, optional
+        Series mode: the largest activation series degree (default ``order``).
 
     Returns
     -------
     dict
         ``monomials`` (of degree <= order), ``neurons``, ``slots``
-        (monomials x nodes), ``bytes`` (a peak estimate) and ``ops``
-        (coefficient products, an upper estimate of the work).
+        (monomials x nodes), ``bytes`` (the peak, within 1.5x of the
+        measured peak on the benchmark workloads), ``ops`` (work in float
+        coefficient products: about ``1.5e8`` a second on one core) and
+        ``seconds`` (``ops`` in seconds).  Numbers too large for a machine
+        are floats (at most ``2**1000``).
 
     Examples
     --------
     >>> from symnet import Network, estimate_work
     >>> estimate_work(Network.dense([[[1, 2]]]), 3)["monomials"]
     10
+    >>> est = estimate_work(Network.dense([[[1]]], activations=["tanh"]), 10**6, domain="QQ")
+    >>> est["ops"] > 1e12                      # refused by expand: years of work
+    True
     """
     _check_net(net)
-    order = as_order(order)
+    Q = as_order(order, maximum=None)
+    if mode not in ("series", "taylor"):
+        raise ArgumentError(f"mode must be 'series' or 'taylor', got {mode!r}")
+    points = max(1, int(points))
+    dom = _norm_domain(domain)
     n = net.n_inputs
-    N = math.comb(n + order, order)
+    facts = _stage_facts(net)
     nodes = n + len(net.neurons)
-    width = max((len(s.nodes) for s in net.stages()), default=1)
-    item = {"RR": 8, "mpf": 120}.get(domain if domain in ("RR", "mpf") else
-                                      ("RR" if domain in _FLOAT_NAMES else "QQ"), 160)
-    nbytes = item * N * (nodes + 4 * width)
-    nonlinear = sum(len(s.nodes) for s in net.stages()
-                    if any(not a.is_identity for a in s.activations))
-    if nbytes < (1 << 44):
-        pairs = _pairs_upper(n, order)
-        if domain in _FLOAT_NAMES or domain == "RR":
-            nbytes += 48 * pairs
-        ops = pairs * max(1, nonlinear) * max(1, min(order, 8))
+    N = _comb(n + Q, Q)                       # monomials of degree <= Q
+    NQ = _comb(n + Q - 1, Q) if Q else 1      # monomials of degree exactly Q
+    # unordered pairs of non-constant monomials with total degree <= Q
+    pairs = max(0, _comb(2 * n + Q, Q) - 2 * N + 1) / 2 if n else 0
+    nonlinear = sum(f[1] for f in facts)
+    deep = sum(1 for k, f in enumerate(facts) if f[1] and not f[3])
+
+    # -- memory -----------------------------------------------------------
+    if dom == "QQ":
+        # every neuron's polynomial is kept (N terms); a term is an exponent word and a
+        # rational whose size grows with the depth l and the order
+        symbolic = net.is_symbolic
+        nbytes, depth = 0, 0
+        for width, nl, _, _ in facts:
+            depth += 1 if nl else 0
+            term = 32 + 6 * max(1, depth) * max(1, Q)
+            if symbolic:
+                term *= 4
+            nbytes += width * N * term * points
+        top = 32 + 6 * max(1, depth) * max(1, Q)
+        nbytes += (min(Q, 8) + 2) * N * top * points     # one neuron's powers
     else:
-        ops = N * N
-    return {"monomials": N, "neurons": len(net.neurons), "slots": N * nodes, "bytes": nbytes,
-            "ops": ops}
+        item = 8 if dom == "RR" else 8 + 100 + (prec or 128) // 8
+        peak, kept = 0, 0
+        for width, nl, _, linear in facts:
+            arrays = N * kept                     # the outputs of earlier stages are kept
+            if not nl:
+                arrays += 2 * N * width           # Z and the product's temporary
+            elif linear or Q <= 3:
+                # the power chain: Z and v**2 .. v**K, then their sum; while v**K is
+                # built, four gather / multiply / scatter buffers of the top degree
+                arrays += N * width * Q + max(N * width, 4 * NQ * nl)
+            else:
+                # Horner: Z, R_j, R_{j-1} and five buffers
+                arrays += 3 * N * width + 5 * NQ * nl
+            peak = max(peak, item * points * arrays)
+            kept += width
+        # cached pair tables (ranks and gather plans) of the blocks that are multiplied:
+        # only (1, d) for a first layer whose pre-activations are linear
+        nbytes = peak + 32 * (pairs if deep else n * N)
+    nbytes += _BASE_BYTES
+
+    # -- work -------------------------------------------------------------
+    depth = sum(1 for f in facts if f[1])     # nonlinear generations
+    if dom == "QQ":
+        scale = 8 * max(1.0, depth * Q / 16)  # flint rationals of growing size
+    elif dom == "mpf":
+        scale = 3000 * max(1.0, ((prec or 128) / 128) ** 1.5)   # a Python mpf product each
+    else:
+        scale = 1
+    ops = pairs * max(1, nonlinear) * max(1, min(Q, 8)) * points * scale
+    ops += 6 * Q ** 4 * deep                  # the engines' own product-cost search
+    rule_degree = Q if series_degree is None else as_order(series_degree, maximum=None)
+    if mode == "series":
+        # exact Maclaurin coefficients of each distinct activation, whatever the domain:
+        # about q**3 products of numbers of O(q) bits
+        ops += rule_degree ** 4 / 2 * len({a.name for s in net.stages() for a in s.activations
+                                           if not a.is_identity})
+    elif dom == "QQ":
+        ops += 8 * Q ** 3 * nonlinear * scale
+        if depth >= 2:   # coefficients are polynomials in named constants: ~partitions(Q) terms
+            ops += 30 * nonlinear * Q ** 2 * _partitions(Q) ** (depth - 1)
+    else:
+        ops += 45 * Q ** 3 * sum(f[2] for f in facts) * (1 if dom == "RR" else scale / 10)
+    ops = min(ops, _BIG)
+    return {"monomials": N, "neurons": len(net.neurons), "slots": N * nodes,
+            "bytes": min(nbytes, _BIG), "ops": ops, "seconds": ops / _OPS_PER_SECOND}
 
 
-def _check_cost(net, order, domain, memory_limit, extra_ops=0):
-    """Refuse work past the memory limit or the work bound; returns the limit in bytes."""
+def _num(x):
+    """A count for a message: exact below 1e15, else in powers of ten."""
+    if isinstance(x, int) and x < 10**15:
+        return f"{x:,}"
+    if x >= _BIG:
+        return "more than 1e300"
+    return f"{float(x):.2e}"
+
+
+def _check_cost(net, order, domain, memory_limit, *, mode="series", points=1, prec=None,
+                series_degree=None):
+    """Refuse work past the memory limit or the work bound; returns the limit in bytes.
+
+    Runs before any rule or table is built, in O(layers).
+    """
     limit, where = memory_limit_bytes(memory_limit)
     if limit is None:
         return None
-    est = estimate_work(net, order, domain=domain)
-    refuse_if_over(
-        est["bytes"], limit, where,
-        f"this expansion ({est['monomials']:,} monomials x {net.n_inputs + len(net.neurons)} "
-        "nodes)", "lower the order, or pass memory_limit=None to expand(...) to run it anyway",
-        error=ExpansionTooLargeError)
-    ops = est["ops"] + extra_ops
-    if ops > MAX_WORK:
+    est = estimate_work(net, order, domain=domain, mode=mode, points=points, prec=prec,
+                        series_degree=series_degree)
+    over_memory, over_work = est["bytes"] > limit, est["ops"] > MAX_WORK
+    if over_memory or over_work:
         raise ExpansionTooLargeError(
-            f"this expansion needs about {float(ops):.1e} coefficient products (the limit is "
-            f"{float(MAX_WORK):.0e}, hours of work); lower the order, or pass "
+            f"this expansion (order {order}: {_num(est['monomials'])} monomials x "
+            f"{net.n_inputs + len(net.neurons)} nodes) needs about {_gib(est['bytes'])} and "
+            f"{_num(est['ops'])} operations ({_duration(est['seconds'])} on one core); "
+            f"the limits are {_gib(limit)} ({where}) and {float(MAX_WORK):.0e} operations "
+            f"({_duration(MAX_WORK / _OPS_PER_SECOND)}); lower the order, or pass "
             "memory_limit=None to run it anyway")
     return limit
+
+
+def _gib(nbytes):
+    g = nbytes / 2**30
+    if g >= 1e6:
+        return f"{g:.1e} GiB"
+    return f"{g:.2f} GiB" if g >= 0.01 else f"{g:.2g} GiB ({int(nbytes):,} bytes)"
+
+
+def _duration(seconds):
+    if seconds >= 3.15e9:
+        return f"{seconds / 3.15e7:.1e} years"
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"about {seconds / size:.0f} {unit}"
+    return f"about {seconds:.1f} s"
 
 
 def _series_degrees(net, order, series_degree):
@@ -139,7 +282,7 @@ def _series_degrees(net, order, series_degree):
     else:
         qs = [series_degree] * L
     try:
-        return [as_degree(q, "series_degree") for q in qs]
+        return [as_order(q, "series_degree", maximum=None) for q in qs]
     except OrderError:
         raise OrderError(f"series_degree must be a non-negative int or one per layer, "
                          f"got {series_degree!r}") from None
@@ -321,20 +464,25 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
     0
     """
     _check_net(net)
-    order = as_order(order)
+    order = as_order(order, maximum=None)   # the cost model below refuses, with the estimate
     if not isinstance(mode, str) or mode not in ("series", "taylor"):
         raise ArgumentError(f"mode must be 'series' or 'taylor', got {mode!r}")
     if prec is not None and domain != "mpf":
-        raise DomainError("prec= is only meaningful with domain='mpf'")
+        raise DomainError(f"prec= is only meaningful with domain='mpf', got domain={domain!r}")
     if prec is not None:
         prec = as_prec(prec)
+    memory_limit_bytes(memory_limit)   # a bad limit is refused before any work
     if mode == "series":
         if at is not None:
-            raise ArgumentError("at= is only for mode='taylor' (series mode expands every "
-                                "activation at 0 by definition)")
+            raise ArgumentError(f"at= is only for mode='taylor' (series mode expands every "
+                                f"activation at 0 by definition), got at={at!r}")
         qs = _series_degrees(net, order, series_degree)
-        rules = _series_rules(net, qs, surrogate)
         dom = _choose_domain(net, domain)
+        eng = get_engine(engine, domain=dom)
+        if not hasattr(eng, "check"):   # refused before any series or table is built
+            _check_cost(net, order, dom, memory_limit, prec=prec,
+                        series_degree=max(qs, default=0))
+        rules = _series_rules(net, qs, surrogate)
         if box is not None:
             _warn_convergence(net, box)
         meta = {"mode": "series", "series_degree": tuple(qs)}
@@ -342,25 +490,24 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
             meta["surrogate"] = surrogate   # error_bound accounts for the surrogates' errors
         plan = Plan(net, order, rules, None, dom, prec,
                     float_output=net.has_floats and domain is None, meta=meta)
-        extra = sum(q * q for q in set(qs))
     else:
         if series_degree is not None:
-            raise ArgumentError("series_degree= is only for mode='series'")
+            raise ArgumentError(f"series_degree= is only for mode='series', got "
+                                f"series_degree={series_degree!r} with mode='taylor'")
         if surrogate is not None:
             raise ArgumentError("surrogate= is only for mode='series' (Taylor mode expands the "
                                 "activations themselves)")
         point = _check_at(net, at)
         at_floats = any(isinstance(a, float) for a in point)
         dom = _choose_domain(net, domain, at_floats)
+        eng = get_engine(engine, domain=dom)
+        if not hasattr(eng, "check"):
+            _check_cost(net, order, dom, memory_limit, mode="taylor", prec=prec)
         plan = Plan(net, order, _taylor_rules(net), (point,), dom, prec,
                     float_output=(net.has_floats or at_floats) and domain is None,
                     meta={"mode": "taylor"})
-        extra = order * order * len(net.neurons)
-    eng = get_engine(engine, domain=dom)
     if hasattr(eng, "check"):   # an engine running elsewhere guards its own memory
         eng.check(plan, memory_limit)
-    else:
-        _check_cost(net, order, dom, memory_limit, extra)
     return _run(eng, plan)[0]
 
 
@@ -418,8 +565,8 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     import numpy as np
 
     _check_net(net)
-    order = as_order(order)
-    if domain not in _FLOAT_NAMES:
+    order = as_order(order, maximum=None)
+    if not isinstance(domain, str) or domain not in _FLOAT_NAMES:
         raise DomainError("local_polynomials works in float64 (domain='RR'); use "
                           "expand(net, order, mode='taylor', at=point) for exact ones")
     if net.is_symbolic:
@@ -435,8 +582,14 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     if not np.all(np.isfinite(X)):
         raise ShapeError("X: points must be finite")
     eng = get_engine(engine, domain="RR")
-    limit = _check_cost(net, order, "RR", "auto")  # one point must fit
-    per_point = max(1, estimate_work(net, order)["bytes"])
+    limit = _check_cost(net, order, "RR", "auto", mode="taylor")  # one point must fit
+    est = estimate_work(net, order, mode="taylor", points=max(1, len(X)))
+    if est["ops"] > MAX_WORK:
+        raise ExpansionTooLargeError(
+            f"local_polynomials at {len(X):,} points, order {order}, needs about "
+            f"{_num(est['ops'])} operations ({_duration(est['seconds'])} on one core), more "
+            f"than the limit of {float(MAX_WORK):.0e}; use fewer points or a lower order")
+    per_point = max(1, estimate_work(net, order, mode="taylor")["bytes"] - _BASE_BYTES)
     chunk = max(1, min(len(X), 64, limit // per_point))
     if getattr(eng, "batches_centres", False):   # the engine chunks the points itself
         chunk = max(1, len(X))
