@@ -57,6 +57,7 @@ __all__ = [
     "available_memory",
     "memory_limit_bytes",
     "refuse_if_over",
+    "printable",
     "MAX_ORDER",
     "MAX_PREC",
 ]
@@ -586,6 +587,60 @@ def as_seconds(value, where="timeout"):
             math.isfinite(float(value)) and float(value) > 0):
         raise ArgumentError(f"{where}: expected a positive number of seconds, got {value!r}")
     return float(value)
+
+
+# ---------------------------------------------------------------------------
+# printing huge exact numbers
+# ---------------------------------------------------------------------------
+
+# Python refuses str() of integers above 4300 digits; print them in hexadecimal
+_MAX_STR_BITS = int(3.3 * MAX_DEC_DIGITS)
+
+
+class HexNumber(sympy.Expr):
+    """An exact rational printed in hexadecimal (``0x1f/0x3``): too long for decimal.
+
+    Python refuses ``str()`` of an int above 4300 digits; symnet prints such
+    numbers in the hexadecimal form its parser reads back.
+    """
+
+    is_commutative = True
+    is_number = True
+
+    def __new__(cls, value):
+        return sympy.Expr.__new__(cls, value)
+
+    def _text(self):
+        v = self.args[0]
+        p, q = int(v.p), int(v.q)
+        sign = "-" if p < 0 else ""
+        return f"{sign}{hex(abs(p))}" + (f"/{hex(q)}" if q != 1 else "")
+
+    def _sympystr(self, printer):
+        return self._text()
+
+    def _latex(self, printer):
+        return r"\mathtt{" + self._text() + "}"
+
+    def could_extract_minus_sign(self):
+        return False
+
+
+def printable(expr):
+    """``expr`` with every rational too long for decimal printing wrapped in :class:`HexNumber`.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet._validate import printable
+    >>> str(printable(sympy.Integer(2)**20000 * sympy.Symbol("x")))[:8]
+    'x*0x1000'
+    """
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    big = {r: HexNumber(r) for r in expr.atoms(sympy.Rational)
+           if max(abs(int(r.p)), int(r.q)).bit_length() > _MAX_STR_BITS}
+    return expr.xreplace(big) if big else expr
 
 
 # ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ._validate import as_order, as_prec, as_weight, memory_limit_bytes
 from .activations import PolynomialRule, get_activation
 from .engines import Plan, get_engine
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
-                     NonAnalyticActivationError, OrderError, ShapeError)
+                     NonAnalyticActivationError, OrderError, ShapeError, SymnetError)
 from .network import Network
 
 __all__ = ["expand", "estimate_work", "local_polynomials"]
@@ -446,6 +446,19 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
     -------
     Polynomial, or a tuple of them (one per output)
 
+    Raises
+    ------
+    ExpansionTooLargeError
+        When the estimated memory or work (:func:`estimate_work`) is beyond
+        the limits, in milliseconds and before any work, with both
+        estimates and both limits in the message.
+
+    Warns
+    -----
+    RuntimeWarning
+        When float64 coefficients overflow (huge weights, high orders): the
+        warning names the cause and ``p.meta["nonfinite"]`` is True.
+
     Examples
     --------
     >>> import sympy
@@ -515,12 +528,38 @@ def _run(eng, plan):
     """Run the engine; one result (a Polynomial, or a tuple for several outputs) per centre.
 
     An engine may return its own result object instead of a list (coefficients left on a
-    cluster); it is passed through.
+    cluster); it is passed through.  A float64 result that overflowed (``meta["nonfinite"]``,
+    set by :meth:`Polynomial.from_vector`) is reported once, with its likely cause.
     """
-    res = eng.run(plan)
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        res = eng.run(plan)   # numpy's own overflow warnings name no cause: reported below
     if not isinstance(res, list):
         return [res]
-    return [_wrap(list(polys)) for polys in res]
+    out = [_wrap(list(polys)) for polys in res]
+    bad = [p for polys in res for p in polys if p.meta.get("nonfinite")]
+    if bad:
+        warnings.warn(
+            f"float64 overflow: {len(bad)} of the {sum(len(r) for r in res)} polynomials have "
+            f"infinite or NaN coefficients (largest |weight| or |bias| "
+            f"{_largest_weight(plan.net):.3g}; order {plan.order}); their meta['nonfinite'] is "
+            "True; expand with domain='QQ' or domain='mpf', or scale the weights",
+            RuntimeWarning, stacklevel=3)
+    return out
+
+
+def _largest_weight(net):
+    import numpy as np
+
+    big = 0.0
+    for s in net.stages():
+        try:
+            W, b = s.weight_array(), s.bias_array()
+        except SymnetError:   # symbolic weights: not a float expansion
+            continue
+        big = max(big, float(np.abs(W).max(initial=0)), float(np.abs(b).max(initial=0)))
+    return big
 
 
 def _warn_convergence(net, box):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sympy
 
-from ._validate import as_name, as_symbols, as_weight, is_float_value
+from ._validate import as_name, as_symbols, as_weight, is_float_value, printable
 from .activations import get_activation
 from .errors import InputError, ShapeError, WeightError
 
@@ -311,7 +311,20 @@ class Network:
         for n in self._neurons:
             pos[n] = len(pos)
         self._pos = pos
+        self._check_weight_symbols()
         return self
+
+    def _check_weight_symbols(self):
+        """A weight symbol may not be (or be named like) an input: it would multiply it."""
+        if all(s._W is not None and s._b is not None for s in self._stages):
+            return
+        names = {s.name for s in self._inputs}
+        clash = sorted(str(w) for w in self.free_symbols if w.name in names)
+        if clash:
+            raise InputError(
+                f"the weights contain the input symbol(s) {', '.join(clash)}: a weight must not "
+                f"depend on the inputs {self._inputs} (a weight x1 on the edge from x1 would "
+                "compute x1**2); rename the weight symbols")
 
     @classmethod
     def _from_stages(cls, input_nodes, syms, stages, outputs, metadata=None):
@@ -945,7 +958,7 @@ class Network:
                 zexpr = _to_sympy(s.biases[i]) + sympy.Add(
                     *[_to_sympy(w) * symbol[nodes[p]] for j, (p, w) in
                       enumerate(zip(s.sources, s.weights[i])) if s.has_edge(i, j)])
-                eqs.append((n, symbol[n], act.func(zexpr)))
+                eqs.append((n, symbol[n], printable(act.func(zexpr))))
         return eqs, symbol
 
     def _sympystr(self, printer):

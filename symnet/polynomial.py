@@ -26,7 +26,7 @@ from fractions import Fraction
 import sympy
 from sympy import S
 
-from ._validate import as_order, as_weight, parse_expr
+from ._validate import as_order, as_symbols, as_weight, parse_expr, printable
 from .errors import (ArgumentError, DomainError, InputError, OrderError, ShapeError, SymnetError)
 
 __all__ = ["Polynomial", "Domain"]
@@ -202,7 +202,8 @@ class Polynomial:
         order : int
         center : sequence, optional
         meta : dict, optional
-            How the polynomial was made (see :attr:`meta`).
+            How the polynomial was made (see :attr:`meta`); ``"nonfinite": True``
+            is added when a float coefficient is infinite or NaN.
 
         Examples
         --------
@@ -229,6 +230,8 @@ class Polynomial:
                              f"{len(variables)} variables), got an array of shape {c.shape}")
         if c.dtype.kind == "f":
             p = cls._from_lazy(variables, order, None, "RR", dense=(B, c.copy()), center=center)
+            if not np.isfinite(c).all():   # overflowed float64: flagged, never silent
+                meta = dict(meta or {}, nonfinite=True)
         else:
             E = B.exponents()
             terms = {tuple(int(e) for e in E[i]): v for i, v in enumerate(c.tolist())
@@ -310,7 +313,9 @@ class Polynomial:
     def meta(self):
         """How the polynomial was made, e.g. ``{"mode": "series", "series_degree": (3, 3)}``.
 
-        Empty for polynomials built directly.
+        Empty for polynomials built directly.  ``"nonfinite": True`` marks a
+        float64 expansion whose coefficients overflowed (some are infinite or
+        NaN; :func:`symnet.expand` warned).
         """
         return dict(self._meta or {})
 
@@ -724,7 +729,7 @@ class Polynomial:
         return sympy.Add(*terms, evaluate=False)
 
     def _print_term(self, c, e):
-        c = self._coeff_expr(c)
+        c = printable(self._coeff_expr(c))
         m = self._mono_expr(e)
         if m == 1:
             return c
@@ -932,15 +937,8 @@ def _as_polynomial_expr(value, variables, what="terms"):
 
 
 def _check_variables(variables):
-    if isinstance(variables, sympy.Symbol):
-        variables = (variables,)
-    variables = tuple(variables)
-    for v in variables:
-        if not isinstance(v, sympy.Symbol):
-            raise InputError(f"variables must be sympy Symbols, got {type(v).__name__} {v!r}")
-    if len(set(variables)) != len(variables):
-        raise InputError(f"variables must be distinct, got {variables}")
-    return variables
+    """Distinct sympy Symbols; names (``"x y"``, ``["x", "y"]``) are read safely."""
+    return as_symbols(variables, "variables")
 
 
 def _check_exps(k, n):

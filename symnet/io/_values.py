@@ -24,7 +24,8 @@ import sympy
 from sympy.printing.str import StrPrinter
 
 from .._validate import FUNCTIONS, MAX_DEC_DIGITS, parse_expr
-from ..errors import FormatError, NotSupportedError, UnknownActivationError
+from ..errors import (ArgumentError, FileError, FormatError, NotSupportedError,
+                      UnknownActivationError)
 
 
 # ---------------------------------------------------------------------------
@@ -202,20 +203,58 @@ def _source_name(path):
         else "<file>"
 
 
+def _check_path(path, what="path"):
+    """A path (str or os.PathLike) or a file object with ``read``; anything else is refused."""
+    if hasattr(path, "read"):
+        return path
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise ArgumentError(f"{what}: expected a file path (str or os.PathLike) or a text file "
+                            f"object, got {type(path).__name__} {_short(path)}")
+    p = os.fspath(path)
+    if not p or "\0" in p:
+        raise ArgumentError(f"{what}: expected a file path, got {p!r}")
+    return path
+
+
+def _short(v):
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
 def _read_text(path):
+    path = _check_path(path)
     if hasattr(path, "read"):
         text = path.read()
     else:
+        p = os.fspath(path)
         try:
-            with open(path, encoding="utf-8") as f:
+            size = os.path.getsize(p)
+        except OSError:
+            size = 0
+        from .._validate import available_memory, refuse_if_over
+
+        # a JSON or CSV document takes some 20 times its size in Python objects
+        refuse_if_over(20 * size, available_memory(), "the memory this process may still use",
+                       f"reading {p} ({size:,} bytes)", "split the file")
+        try:
+            with open(p, encoding="utf-8") as f:
                 text = f.read()
         except UnicodeDecodeError:
-            raise FormatError(f"{os.fspath(path)}: not a text (UTF-8) file") from None
+            raise FormatError(f"{p}: not a text (UTF-8) file") from None
+        except IsADirectoryError:
+            raise FileError(f"{p}: is a directory, expected a file") from None
+        except FileNotFoundError:
+            raise FileError(f"{p}: no such file") from None
+        except OSError as e:
+            raise FileError(f"{p}: cannot read it ({e.strerror or type(e).__name__})") from None
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise FormatError(f"{_source_name(path)}: not a text (UTF-8) file") from None
+    if not isinstance(text, str):
+        raise ArgumentError(f"{_source_name(path)}: read() returned {type(text).__name__}, "
+                            "expected text")
     return text
 
 
@@ -223,14 +262,43 @@ class _Pairs(list):
     """A JSON object whose keys repeat (an R list with repeated names)."""
 
 
+#: deepest nesting of arrays and objects a JSON document may have
+MAX_JSON_DEPTH = 64
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth(text, limit):
+    """The nesting depth of a JSON text, scanned without recursion (stops past ``limit``)."""
+    if text.count("[") + text.count("{") <= limit:
+        return 0
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return depth
+        elif c in "]}":
+            depth -= 1
+    return 0
+
+
 def _read_json(path, pairs=False):
     src = _source_name(path)
     text = _read_text(path)
+    if _json_depth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise FormatError(f"{src}: the JSON nests arrays and objects more than "
+                          f"{MAX_JSON_DEPTH} levels deep (symnet's files nest at most 4)")
 
     def hook(items):
         keys = [k for k, _ in items]
-        if pairs and len(set(keys)) != len(keys):  # R lists may repeat names
-            return _Pairs(items)
+        if len(set(keys)) != len(keys):
+            if pairs:   # R lists may repeat names (NN2Poly's weight lists)
+                return _Pairs(items)
+            seen = set()
+            dup = next(k for k in keys if k in seen or seen.add(k))
+            raise FormatError(f"{src}: the key {dup!r} appears twice in one object (JSON "
+                              "readers disagree on which one counts)")
         return dict(items)
 
     def bad_constant(name):
@@ -238,11 +306,15 @@ def _read_json(path, pairs=False):
 
     try:
         return json.loads(text, object_pairs_hook=hook, parse_constant=bad_constant)
+    except FormatError:
+        raise
     except json.JSONDecodeError as e:
         raise FormatError(f"{src}: not valid JSON: {e.msg} at line {e.lineno}, column "
                           f"{e.colno}") from None
+    except RecursionError:   # pragma: no cover - the depth scan comes first
+        raise FormatError(f"{src}: the JSON is nested too deeply") from None
     except ValueError as e:  # e.g. integers beyond Python's digit limit
-        raise FormatError(f"{src}: cannot read the JSON: {e}") from None
+        raise FormatError(f"{src}: cannot read the JSON: {' '.join(str(e).split())}") from None
 
 
 def _dumps(obj, indent=0):

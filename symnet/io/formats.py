@@ -40,7 +40,8 @@ import os
 
 import sympy
 
-from ..errors import (ArgumentError, FormatError, InputError, NotSupportedError, SymnetError)
+from ..errors import (ArgumentError, FormatError, InputError, NotSupportedError,
+                      ResourceError, SymnetError)
 from ..network import Network
 from ..polynomial import Polynomial
 from ._values import (_activation_name, _decode_key, _decode_value, _dumps, _encode_key,
@@ -219,7 +220,7 @@ def _network_from_json(doc, src):
         raise FormatError(f"{src}: $.format: expected {NETWORK_FORMAT!r}, got "
                           f"{json.dumps(fmt)}{hint}")
     ver = doc.get("version")
-    if ver != VERSION:
+    if type(ver) is not int or ver != VERSION:   # true == 1 in Python: not a version
         raise FormatError(f"{src}: $.version: this symnet reads version {VERSION}, got "
                           f"{json.dumps(ver)}")
     kind = doc.get("kind", "dense" if "layers" in doc else "graph")
@@ -542,7 +543,7 @@ def _polynomial_from_json(doc, src):
     if doc.get("format") != POLYNOMIAL_FORMAT:
         raise FormatError(f"{src}: $.format: expected {POLYNOMIAL_FORMAT!r}, got "
                           f"{json.dumps(doc.get('format'))}")
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != VERSION:
         raise FormatError(f"{src}: $.version: this symnet reads version {VERSION}, got "
                           f"{json.dumps(doc.get('version'))}")
     names = _need(doc, "variables", list, "$", src)
@@ -583,15 +584,26 @@ def _polynomial_from_json(doc, src):
     return polys
 
 
+#: the most variables a polynomial CSV may imply (NN2Poly numbers them 1..n)
+MAX_CSV_VARIABLES = 100_000
+
+
 def _polynomial_from_csv(text, src, variables):
-    rows = list(csv.reader(_io.StringIO(text)))
+    import re
+
+    from .._validate import as_symbols, available_memory, refuse_if_over
+
+    try:
+        rows = list(csv.reader(_io.StringIO(text)))
+    except csv.Error as e:
+        raise FormatError(f"{src}: not a CSV file symnet reads: {e}") from None
     rows = [r for r in rows if r]
     if not rows:
         raise FormatError(f"{src}: empty file")
     head = [h.strip() for h in rows[0]]
     if len(head) < 2 or head[0] != "label":
         raise FormatError(f"{src}: line 1: expected the header \"label\",\"degree\","
-                          f"\"coef_out1\",... (NN2Poly's layout), got {rows[0]}")
+                          f"\"coef_out1\",... (NN2Poly's layout), got {_show_row(rows[0])}")
     cols = [j for j, h in enumerate(head) if j >= 1 and h != "degree"]
     if not cols:
         raise FormatError(f"{src}: line 1: no coefficient columns")
@@ -600,18 +612,35 @@ def _polynomial_from_csv(text, src, variables):
         if len(r) != len(head):
             raise FormatError(f"{src}: line {i}: expected {len(head)} fields, got {len(r)}")
         labels.append(r[0])
-    maxvar = 0
+    maxvar, used, degree = 0, set(), 0
     for i, lab in enumerate(labels, start=2):
         if lab.strip() != "0":
-            for part in lab.split(","):
-                if not part.strip().isdigit() or int(part) < 1:
-                    raise FormatError(f"{src}: line {i}: bad monomial label {lab!r}")
-                maxvar = max(maxvar, int(part))
+            parts = lab.split(",")
+            for part in parts:
+                part = part.strip()
+                if not re.fullmatch(r"[0-9]{1,18}", part) or int(part) < 1:
+                    raise FormatError(f"{src}: line {i}: bad monomial label {_show(lab)} "
+                                      "(expected '0' or comma-separated variable numbers 1, 2, "
+                                      "...)")
+                used.add(int(part))
+            degree = max(degree, len(parts))
+    maxvar = max(used, default=0)
     if variables is None:
-        syms = sympy.symbols(f"x1:{maxvar + 1}") if maxvar else (sympy.Symbol("x1"),)
+        # NN2Poly numbers the variables 1..n: every number up to the largest is a variable
+        est = 400 * maxvar + 8 * maxvar * len(labels) * len(cols)
+        if maxvar > MAX_CSV_VARIABLES:
+            raise ResourceError(
+                f"{src}: a label names variable {maxvar:,}, so the polynomial would have "
+                f"{maxvar:,} variables (about {est / 2**30:.2g} GiB), but the file uses only "
+                f"{len(used):,} distinct ones and symnet reads at most {MAX_CSV_VARIABLES:,}; "
+                "pass variables=[...] naming them")
+        refuse_if_over(est, available_memory(), "the memory this process may still use",
+                       f"{src}: {maxvar:,} variables x {len(labels):,} monomials",
+                       "pass fewer variables")
+        syms = tuple(sympy.Symbol(f"x{i}") for i in range(1, maxvar + 1)) if maxvar \
+            else (sympy.Symbol("x1"),)
     else:
-        syms = sympy.symbols(variables, seq=True) if isinstance(variables, str) \
-            else tuple(variables)
+        syms = as_symbols(variables, "variables")
         if len(syms) < maxvar:
             raise FormatError(f"{src}: labels use variable {maxvar}, but {len(syms)} variables "
                               "were given")
@@ -626,5 +655,17 @@ def _polynomial_from_csv(text, src, variables):
             if v == "":
                 continue
             terms[e] = _decode_value(v, f"{src}: line {i}, column {head[j]!r}")
-        out.append(Polynomial(terms, syms, order))
+        try:
+            out.append(Polynomial(terms, syms, order))
+        except SymnetError as e:
+            raise FormatError(f"{src}: column {head[j]!r}: {e}") from None
     return out
+
+
+def _show(text, limit=40):
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
+
+
+def _show_row(row):
+    text = ",".join(row)
+    return _show(text, 80)

@@ -218,7 +218,8 @@ def _label_exponents(label, n, where):
     e = [0] * n
     for part in label.split(","):
         part = part.strip()
-        if not part.isdigit() or not 1 <= int(part) <= n:
+        if not (part.isascii() and part.isdigit() and len(part) <= 18) or \
+                not 1 <= int(part) <= n:
             raise FormatError(f"{where}: bad monomial label {label!r} (expected '0' or "
                               f"comma-separated variable numbers 1..{n})")
         e[int(part) - 1] += 1
