@@ -5,7 +5,8 @@
     symnet pde "EXPR" --tree "((x,y),z)"          check the PDE constraints of an architecture
     symnet pde --ridges 2 --vars x,y              print the constraints themselves
     symnet regions MODEL --box=-1,1 [-f F]        exact linear regions of a relu model
-    symnet info                                   versions and sympy's ground types
+    symnet info [MODEL]                           versions; with MODEL, a summary of the model
+    symnet --version                              the version
 
 ``MODEL`` is a symnet network file (``symnet.save_network``), an NN2Poly
 weight file (JSON: one ``(n_in + 1) x n_out`` matrix per layer, row 0 the
@@ -16,9 +17,10 @@ give the activations with ``--activations tanh,identity``; it is read with
 
 Work longer than about a second shows a progress indicator on stderr (when
 stderr is a terminal, or always with ``--progress``).  Errors are one line
-on stderr and exit code 1 (2 for usage errors); ``--debug`` shows the
-traceback.  ``symnet pde`` exits with 0 when the constraints hold, 3 when
-they fail and 4 when it could not decide.
+on stderr and exit code 1, usage errors (a missing argument, an option that
+does not apply to the model or the output format) included; ``--debug``
+shows the traceback.  ``symnet pde`` exits with 0 when the constraints hold,
+3 when they fail and 4 when it could not decide.
 
 Examples
 --------
@@ -178,12 +180,12 @@ def _read_model(args):
     ``--trust-pickle`` -- a pickled (or joblib) scikit-learn model.  Warnings
     raised while reading are shown as one line each, without file paths.
     """
-    import json
     import warnings
     import zipfile
 
     import symnet
     from symnet.errors import FileError, FormatError
+    from symnet.io.formats import read_json
 
     path = args.model
     if not os.path.exists(path):
@@ -252,21 +254,30 @@ def _read_model(args):
         warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
         net, kind = load()
     for w in caught:   # the message only: warnings.showwarning would print the source path
-        msg = " ".join(str(w.message).split())
+        msg = _strip_paths(" ".join(str(w.message).split()), keep=path)
         sys.stderr.write(f"symnet: warning: {w.category.__name__}: {msg[:300]}\n")
     if net is not None:
+        if kind != "torch state file" and args.activations is not None:
+            raise ArgumentError(f"--activations does not apply to {path}: an {kind} holds its "
+                                "activations (--activations is for torch state files and "
+                                "unnamed NN2Poly lists)")
         if kind != "torch state file" and rationalize is not None:
             net = _convert_floats(net, False, rationalize)
         if net.metadata.get("output_activation") == "softmax":
             kind += " (outputs are the logits: the model applies softmax)"
         return net, kind
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        doc = read_json(path)
+    except FormatError as e:
+        if "not valid JSON" not in str(e) and "not a text" not in str(e):
+            raise
         raise FormatError(f"{path}: not a symnet network file, an NN2Poly weight file (JSON), "
                           "a torch state file, an ONNX (.onnx) or Keras (.keras) model") from None
     if isinstance(doc, dict) and doc.get("format") == "symnet-network":
+        if args.activations is not None:
+            raise ArgumentError(
+                f"--activations does not apply to {path}: a symnet network file holds its "
+                "activations (--activations is for torch state files and unnamed NN2Poly lists)")
         net = symnet.load_network(path)
         kind = "symnet network file"
     elif isinstance(doc, dict) and doc.get("format") == "symnet-polynomial":
@@ -306,14 +317,33 @@ def _parse_point(text, n, what="--at"):
     return vals
 
 
+def _check_format_options(args, fmt):
+    """Options that only apply to some output formats: refused elsewhere (a usage error)."""
+    applies = {"digits": ("latex", "table"), "standalone": ("latex",),
+               "all_monomials": ("csv",), "top": ("table",)}
+    if args.standalone:
+        applies["top"] = ("table", "latex")
+    for opt, fmts in applies.items():
+        value = getattr(args, opt)
+        if value not in (None, False) and fmt not in fmts:
+            flag = "--" + opt.replace("_", "-")
+            raise ArgumentError(f"{flag} does not apply to the {fmt} format (it is for "
+                                f"{' and '.join('-f ' + f for f in fmts)})")
+
+
 def cmd_expand(args, out):
     import symnet
 
-    net, kind = _read_model(args)
     fmt = args.format
     if fmt is None:
         suffix = os.path.splitext(args.out)[1].lower() if args.out else ""
         fmt = {".json": "json", ".csv": "csv", ".tex": "latex"}.get(suffix, "text")
+    _check_format_options(args, fmt)
+    if args.mode == "taylor" and args.series_degree is not None:
+        raise ArgumentError("--series-degree is only for --mode series")
+    if args.mode == "series" and args.at is not None:
+        raise ArgumentError("--at is only for --mode taylor")
+    net, kind = _read_model(args)
     kw = dict(mode=args.mode)
     if args.domain:
         kw["domain"] = args.domain
@@ -345,10 +375,10 @@ def cmd_expand(args, out):
     elif fmt == "latex":
         text = symnet.latex(p, digits=args.digits) + "\n"
         if args.standalone:
-            text = symnet.latex_document(text, symnet.coefficient_table(p, top=args.top,
-                                                                        digits=args.digits))
+            text = symnet.latex_document(text, symnet.coefficient_table(
+                p, top=args.top or 20, digits=args.digits))
     elif fmt == "table":
-        text = symnet.coefficient_table(p, top=args.top, digits=args.digits) + "\n"
+        text = symnet.coefficient_table(p, top=args.top or 20, digits=args.digits) + "\n"
     else:
         text = symnet.export_polynomial(p, fmt, all_monomials=args.all_monomials)
     if args.out:
@@ -428,7 +458,47 @@ def cmd_pde(args, out):
 # info
 # ---------------------------------------------------------------------------
 
+def _model_summary(net, kind, path):
+    """Lines describing a model: kind, inputs, layers, parameters, weights, metadata."""
+    inputs = ", ".join(s.name for s in net.inputs)
+    if len(inputs) > 60:
+        inputs = inputs[:57] + "..."
+    layers = [str(net.n_inputs)]
+    for s in net.stages():
+        names = sorted({a.name for a in s.activations})
+        layers.append(f"{len(s.nodes)} {'/'.join(names)}")
+    if net.is_symbolic:
+        syms = sorted(str(w) for w in net.free_symbols)
+        weights = f"symbolic ({len(syms)} symbols: {', '.join(syms[:6])}" + \
+            (", ...)" if len(syms) > 6 else ")")
+    elif net.has_floats:
+        weights = "float64 (expand gives float coefficients; --exact or --rationalize K " \
+                  "for exact ones)"
+    else:
+        weights = "exact (expand gives exact coefficients)"
+    lines = [("file", path), ("kind", kind),
+             ("inputs", f"{net.n_inputs} ({inputs})"),
+             ("layers", " -> ".join(layers)),
+             ("neurons", str(len(net.neurons))),
+             ("parameters", f"{net.n_parameters:,}"),
+             ("weights", weights),
+             ("outputs", str(net.n_outputs))]
+    meta = net.metadata
+    if meta.get("output_activation") == "softmax":
+        lines.append(("softmax", "the model applies softmax to these outputs (the logits); "
+                                 "class probabilities are softmax(net(X))"))
+    for k, v in sorted(meta.items()):
+        text = " ".join(str(v).split())
+        lines.append((f"meta {k}", text if len(text) <= 70 else text[:67] + "..."))
+    return "".join(f"{k:<13} {v}\n" for k, v in lines)
+
+
 def cmd_info(args, out):
+    if args.model is not None:
+        args.exact, args.rationalize = False, None
+        net, kind = _read_model(args)
+        out.write(_model_summary(net, kind, args.model))
+        return 0
     import platform
 
     import mpmath
@@ -486,6 +556,14 @@ def _order(text):
     return v
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line on stderr and exit code 1 (as every error)."""
+
+    def error(self, message):
+        msg = " ".join(str(message).split())
+        self.exit(1, f"{self.prog}: error: {msg} (see '{self.prog} --help')\n")
+
+
 def build_parser():
     """The argparse parser of the ``symnet`` command.
 
@@ -496,7 +574,7 @@ def build_parser():
     >>> args.model, args.order, args.format, args.mode
     ('net.json', 4, 'csv', 'series')
     """
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback on errors")
     prog = common.add_mutually_exclusive_group()
@@ -504,10 +582,11 @@ def build_parser():
                       help="always show the progress indicator on stderr")
     prog.add_argument("--no-progress", dest="progress", action="store_false",
                       default=argparse.SUPPRESS, help="never show it")
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="symnet", parents=[common],
         description="Neural networks as exact algebra: polynomials and PDE constraints.",
         epilog="Run 'symnet COMMAND --help' for a command's options.")
+    ap.add_argument("--version", action="version", version=f"symnet {_version()}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     d = sub.add_parser("demo", parents=[common],
@@ -549,7 +628,7 @@ def build_parser():
     e.add_argument("--trust-pickle", action="store_true",
                    help="read a pickled (or joblib) scikit-learn model: unpickling runs code "
                         "stored in the file, so only for files you trust")
-    e.add_argument("--top", type=_positive_int, default=20,
+    e.add_argument("--top", type=_positive_int,
                    help="rows of the coefficient table (default 20)")
     e.add_argument("--digits", type=_positive_int, help="LaTeX: significant digits of floats")
     e.add_argument("--standalone", action="store_true",
@@ -593,7 +672,16 @@ def build_parser():
     from symnet.pwl.cli import add_parser as _add_regions
     _add_regions(sub, common, read_model=_read_model)
 
-    i = sub.add_parser("info", parents=[common], help="versions and sympy's ground types")
+    i = sub.add_parser("info", parents=[common],
+                       help="versions and sympy's ground types, or a model's summary",
+                       description="Without MODEL: the versions of symnet and its dependencies. "
+                                   "With MODEL (any file 'symnet expand' reads): its kind, "
+                                   "inputs, layers, parameters, weights and metadata.")
+    i.add_argument("model", metavar="MODEL", nargs="?", help="a model file (optional)")
+    i.add_argument("--activations", metavar="A1,A2,...",
+                   help="torch state files: one activation per Linear layer")
+    i.add_argument("--trust-pickle", action="store_true",
+                   help="read a pickled scikit-learn model (runs code: trusted files only)")
     i.set_defaults(func=cmd_info)
 
     from .approximation.cli import add_parser as add_compress
@@ -620,9 +708,15 @@ def main(argv=None):
     >>> main(["info"])  # doctest: +ELLIPSIS
     symnet        ...
     0
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    symnet ...
+    0
     """
     ap = build_parser()
-    args = ap.parse_args(argv)
+    try:
+        args = ap.parse_args(argv)
+    except SystemExit as e:   # --help, --version (0) and usage errors (1, one line)
+        return e.code if isinstance(e.code, int) else 1
     debug = getattr(args, "debug", False)
     try:
         return args.func(args, sys.stdout)
@@ -638,5 +732,39 @@ def main(argv=None):
     except Exception as e:  # one line, unless --debug
         if debug:
             raise
-        sys.stderr.write(f"symnet: error: {_one_line(e)}\n")
+        msg = _strip_paths(_one_line(e), getattr(args, "model", None))
+        sys.stderr.write(f"symnet: error: {msg}\n")
         return 1
+
+
+def _version():
+    from symnet import __version__
+    return __version__
+
+
+def _strip_paths(msg, keep=None):
+    """The message without absolute paths into Python's installation (torch's sources, ...).
+
+    The user's own file (``keep``) stays as given.
+    """
+    import re
+    import sysconfig
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    for key in ("purelib", "platlib", "stdlib"):
+        try:
+            roots.add(sysconfig.get_paths()[key])
+        except KeyError:  # pragma: no cover
+            pass
+    home = os.path.expanduser("~")
+
+    def short(m):
+        p = m.group(0)
+        if keep and p == keep:
+            return p
+        if any(p.startswith(r.rstrip(os.sep) + os.sep) for r in roots if r) or \
+                (home and p.startswith(home + os.sep) and "site-packages" in p):
+            return os.path.basename(p.rstrip(os.sep)) or p
+        return p
+
+    return re.sub(r"(?<![\w.])/[^\s'\"():,]+", short, msg)

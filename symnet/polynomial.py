@@ -937,7 +937,16 @@ def _as_polynomial_expr(value, variables, what="terms"):
 
 
 def _check_variables(variables):
-    """Distinct sympy Symbols; names (``"x y"``, ``["x", "y"]``) are read safely."""
+    if isinstance(variables, sympy.Symbol):
+        variables = (variables,)
+    try:
+        variables = tuple(variables)
+    except TypeError:
+        raise InputError(f"variables: expected a sequence of sympy Symbols, got "
+                         f"{type(variables).__name__}") from None
+    for v in variables:
+        if not isinstance(v, sympy.Symbol):
+            raise InputError(f"variables must be sympy Symbols, got {type(v).__name__} {v!r}")
     return as_symbols(variables, "variables")
 
 

@@ -148,14 +148,36 @@ def test_missing_file_and_debug(capsys, tmp_path):
         main(["--debug", "expand", str(tmp_path / "nope.json")])
 
 
-def test_usage_errors_exit_2(capsys):
-    with pytest.raises(SystemExit) as ex:
-        main(["expand"])
-    assert ex.value.code == 2
-    with pytest.raises(SystemExit) as ex:
-        main(["pde", "x*y"])                       # no architecture
-    assert ex.value.code == 2
-    capsys.readouterr()
+def test_usage_errors_exit_1_with_one_line(capsys):
+    # the README's promise: every error is one line on stderr and exit code 1
+    for argv in (["expand"], ["pde", "x*y"], ["expand", "m.json", "--mode", "foo"], [],
+                 ["expand", "m.json", "--order", "x"], ["nosuch"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and out == "" and err.count("\n") == 1, (argv, err)
+        assert "error:" in err and "usage:" not in err
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out == f"symnet {symnet.__version__}\n"
+
+
+def test_info_file(capsys, net_file, nn2poly_file):
+    _, path = net_file
+    code, out, _ = run(capsys, "info", str(path))
+    assert code == 0 and "symnet network file" in out and "2 -> 2 tanh -> 1 identity" in out
+    assert "exact" in out and "parameters    9" in out
+    code, out, _ = run(capsys, "info", str(nn2poly_file))
+    assert code == 0 and "NN2Poly weight file" in out and "float64" in out
+
+
+def test_options_that_do_not_apply_are_usage_errors(capsys, net_file):
+    _, path = net_file
+    for extra in (["--activations", "tanh"], ["--digits", "3"], ["--all-monomials"],
+                  ["--standalone"], ["--top", "3"], ["--at", "0"], ["-f", "csv", "--digits", "2"]):
+        code, _, err = run(capsys, "expand", str(path), *extra)
+        assert code == 1 and err.count("\n") == 1, (extra, err)
+        assert "does not apply" in err or "only for" in err
 
 
 def test_pde_check_exit_codes(capsys):

@@ -57,8 +57,42 @@ def _int_str(n):
 # numbers and expressions <-> JSON values
 # ---------------------------------------------------------------------------
 
-def _encode_value(v, where):
-    """A weight, bias or coefficient as a JSON value."""
+def _same_value(a, b):
+    """True when two exact expressions are equal as numbers (or functions of their symbols).
+
+    The round trip print -> parse keeps the value but not always the structure
+    (sympy distributes ``2*(e + 1)`` into ``2*e + 2``), so values are compared:
+    structurally, then by ``cancel``, then at random rational points to 50 digits.
+    """
+    if a == b:
+        return True
+    d = a - b
+    try:
+        if d == 0 or sympy.cancel(d) == 0:
+            return True
+    except (sympy.PolynomialError, TypeError, ValueError, RecursionError):
+        pass
+    import random
+
+    rng = random.Random(0)
+    syms = sorted(d.free_symbols, key=str)
+    for _ in range(2):
+        pt = {s: sympy.Rational(rng.randint(1, 997), rng.randint(1, 997)) for s in syms}
+        try:
+            val = sympy.N(d.xreplace(pt), 50)
+        except (TypeError, ValueError, ArithmeticError, RecursionError):
+            return False
+        if not val.is_number or not (abs(val) < sympy.Float("1e-40", 50)):
+            return False
+    return True
+
+
+def _encode_value(v, where, constants=None):
+    """A weight, bias or coefficient as a JSON value.
+
+    ``constants`` maps names to the named constants (:mod:`symnet.constants`)
+    the value may hold; they are written by name.
+    """
     if isinstance(v, bool):
         raise FormatError(f"{where}: cannot store the bool {v!r}")
     if isinstance(v, float):
@@ -80,7 +114,9 @@ def _encode_value(v, where):
         back = parse_expr(text, where)
     except FormatError:
         back = None
-    if back != v:
+    if back is not None and constants:
+        back = back.xreplace({sympy.Symbol(k): c for k, c in constants.items()})
+    if back is None or not _same_value(back, v):
         raise NotSupportedError(
             f"{where}: cannot store {v} exactly in the JSON format (it holds integers, "
             "rationals, floats, symbols and expressions built from them with + - * / **, "

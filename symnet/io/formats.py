@@ -55,6 +55,7 @@ __all__ = [
     "save_polynomial",
     "load_polynomial",
     "export_polynomial",
+    "read_json",
 ]
 
 NETWORK_FORMAT = "symnet-network"
@@ -65,6 +66,41 @@ VERSION = 1
 # ---------------------------------------------------------------------------
 # the network file format
 # ---------------------------------------------------------------------------
+
+def read_json(path):
+    """A JSON document, read safely: depth-limited, duplicate keys refused.
+
+    The reader every symnet JSON format uses (and the command line, to tell
+    a symnet network file from an NN2Poly weight file).
+
+    Parameters
+    ----------
+    path : str, os.PathLike or a text file object
+
+    Returns
+    -------
+    dict, list or a JSON scalar
+
+    Raises
+    ------
+    FormatError
+        Invalid JSON, nesting deeper than 64 levels, a key repeated in one object.
+    FileError, ArgumentError
+        A missing file, a directory, or a ``path`` that is not a path.
+
+    Examples
+    --------
+    >>> import io
+    >>> from symnet.io.formats import read_json
+    >>> read_json(io.StringIO('{"a": [1, 2]}'))
+    {'a': [1, 2]}
+    >>> read_json(io.StringIO('{"a": 1, "a": 2}'))
+    Traceback (most recent call last):
+    ...
+    symnet.errors.FormatError: <file>: the key 'a' appears twice in one object (JSON readers disagree on which one counts)
+    """
+    return _read_json(path)
+
 
 def _graph_attributes(net):
     return net.metadata
@@ -384,16 +420,51 @@ def _ordered_exponents(polys, all_monomials):
     return sorted(exps, key=_label_key)
 
 
+def _named_constants(polys):
+    """The named constants of the coefficients, each after those its value uses."""
+    from ..constants import NamedConstant
+
+    found = {}
+    todo = [c for p in polys for c in p.terms().values() if isinstance(c, sympy.Basic)]
+    while todo:
+        for a in todo.pop().atoms(NamedConstant):
+            if a.name not in found:
+                found[a.name] = a
+                todo.append(a.value)
+    order, done = [], set()
+
+    def visit(name):
+        if name in done:
+            return
+        done.add(name)
+        for a in found[name].value.atoms(NamedConstant):
+            visit(a.name)
+        order.append(name)
+
+    for name in sorted(found):
+        visit(name)
+    return {name: found[name] for name in order}
+
+
 def _polynomial_json(polys):
     doc = {
         "format": POLYNOMIAL_FORMAT, "version": VERSION,
         "variables": [v.name for v in polys[0].variables],
         "center": [_encode_value(a, f"center [{i}]") for i, a in enumerate(polys[0].center)],
-        "outputs": [],
     }
+    consts = _named_constants(polys)
+    if consts:
+        clash = {v.name for v in polys[0].variables} & set(consts)
+        if clash:
+            raise NotSupportedError(f"a named constant has the name of a variable: "
+                                    f"{sorted(clash)[0]}")
+        # exact Taylor polynomials of deep networks name their nested values: stored once
+        doc["constants"] = [[name, _encode_value(c.value, f"constant {name}", consts)]
+                            for name, c in consts.items()]
+    doc["outputs"] = []
     for k, p in enumerate(polys):
         terms = [[nn2poly_label(e), _encode_value(c, f"output {k + 1}, coefficient of "
-                                                     f"{nn2poly_label(e)}")]
+                                                     f"{nn2poly_label(e)}", consts)]
                  for e, c in sorted(p.terms().items(), key=lambda kv: _label_key(kv[0]))]
         doc["outputs"].append({"order": p.order, "domain": p.domain, "terms": terms})
     return doc
@@ -548,7 +619,11 @@ def _polynomial_from_json(doc, src):
                           f"{json.dumps(doc.get('version'))}")
     names = _need(doc, "variables", list, "$", src)
     syms = [_symbol_from_name(v, f"{src}: $.variables[{i}]") for i, v in enumerate(names)]
+    if len(set(syms)) != len(syms):
+        raise FormatError(f"{src}: $.variables: a variable is repeated in {names}")
     n = len(syms)
+    consts = _constants_from_json(doc.get("constants"), {s.name for s in syms}, src)
+    rename = {sympy.Symbol(k): c for k, c in consts.items()}
     center = doc.get("center")
     if center is not None:
         if not isinstance(center, list) or len(center) != n:
@@ -576,12 +651,43 @@ def _polynomial_from_json(doc, src):
             if sum(e) > order:
                 raise FormatError(f"{src}: {p}.terms[{i}]: degree {sum(e)} is above the order "
                                   f"{order}")
-            terms[e] = _decode_value(t[1], f"{src}: {p}.terms[{i}][1]")
+            c = _decode_value(t[1], f"{src}: {p}.terms[{i}][1]")
+            terms[e] = c.xreplace(rename) if rename and isinstance(c, sympy.Basic) else c
         try:
             polys.append(Polynomial(terms, syms, order, center=center))
         except SymnetError as e:
             raise FormatError(f"{src}: {p}: {e}") from None
     return polys
+
+
+def _constants_from_json(items, variables, src):
+    """``{name: NamedConstant}`` from the ``constants`` list, each value after its parts."""
+    from .._validate import as_name
+    from ..constants import NamedConstant
+
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise FormatError(f"{src}: $.constants: expected a list of [name, value], got "
+                          f"{_jtype(items)}")
+    out = {}
+    for i, item in enumerate(items):
+        p = f"$.constants[{i}]"
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            raise FormatError(f"{src}: {p}: expected [name, value]")
+        name = as_name(item[0], f"{src}: {p}[0]")
+        if name in out or name in variables:
+            raise FormatError(f"{src}: {p}[0]: the name {name!r} is already used")
+        v = _decode_value(item[1], f"{src}: {p}[1]")
+        if isinstance(v, float):
+            v = sympy.Float(v)
+        v = v.xreplace({sympy.Symbol(k): c for k, c in out.items()})
+        if v.free_symbols:
+            raise FormatError(f"{src}: {p}[1]: the value of {name} uses "
+                              f"{sorted(map(str, v.free_symbols))[0]}, which is not a constant "
+                              "defined before it")
+        out[name] = NamedConstant(name, v)
+    return out
 
 
 #: the most variables a polynomial CSV may imply (NN2Poly numbers them 1..n)
