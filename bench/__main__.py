@@ -1,16 +1,17 @@
 """Run the benchmarks and print tables.
 
-    python -m bench                 # expansion table (W2-W5, 10 inputs Q=5,6,7)
-    python -m bench expand --quick  # skip the slow references
+    python -m bench                 # expansion table (W2-W5, 10 inputs Q=5,6,7), under a minute
+    python -m bench expand --full   # with the slow references (plain sympy, sympy's ring)
     python -m bench core            # cold path, a 784-256-256-10 network, import time
     python -m bench pde             # PDE constraint checks
     python -m bench fit             # Super Space features, exact fits, weight recovery
     python -m bench pwl             # exact linear regions of relu networks
     python -m bench all
 
-Timings are medians on one core (BLAS threads pinned to 1 before numpy is
-imported).  References run in a subprocess and are cut off after
-``--timeout`` seconds (60 by default).
+Rows are printed as they finish.  Timings are medians on one core (BLAS
+threads pinned to 1 before numpy is imported).  With ``--full``, references
+run in a subprocess and are cut off after ``--timeout`` seconds (60 by
+default).
 """
 
 import os
@@ -28,11 +29,17 @@ def main(argv=None):
     ap.add_argument("what", nargs="?", default="expand",
                     choices=["expand", "core", "pde", "bounds", "fit", "pwl", "approx", "dask",
                              "all"])
-    ap.add_argument("--quick", action="store_true", help="skip the slow references")
+    speed = ap.add_mutually_exclusive_group()
+    speed.add_argument("--quick", dest="full", action="store_false",
+                       help="symnet only, under a minute (the default)")
+    speed.add_argument("--full", dest="full", action="store_true",
+                       help="also the slow references (minutes)")
+    ap.set_defaults(full=False)
     ap.add_argument("--timeout", type=float, default=60.0,
                     help="seconds before a reference is cut off (default 60)")
     ap.add_argument("--repeat", type=int, default=5, help="repeats per timing (median)")
     args = ap.parse_args(argv)
+    args.quick = not args.full
     if args.what in ("expand", "all"):
         from .expand_bench import run
         run(quick=args.quick, timeout=args.timeout, repeat=args.repeat)

@@ -95,15 +95,27 @@ cat(median(ts))
             return None
 
 
-def run(quick=False, timeout=60.0, repeat=5):
+WIDTHS = [34, 10, 24, 9, 12, 28, 16]
+HEADER = ["workload", "monomials", "symnet", "target", "plain sympy",
+          "sympy ring (same algorithm)", "NN2Poly"]
+
+
+def _print_row(cells):
+    """One row, printed (and flushed) as soon as it is measured."""
+    print(" | ".join(str(c).ljust(w) for c, w in zip(cells, WIDTHS)), flush=True)
+
+
+def run(quick=True, timeout=60.0, repeat=5):
     import symnet
     from symnet import expand
     from symnet.monomials import basis
 
     have_r = nn2poly_available()
-    rows = []
-    header = ["workload", "monomials", "symnet", "target", "plain sympy", "sympy ring (same algorithm)",
-              "NN2Poly"]
+    print(f"symnet {symnet.__version__}: expansion, median of {repeat}, one core"
+          + ("" if not quick else " (quick: --full adds plain sympy and sympy's ring)"),
+          flush=True)
+    _print_row(HEADER)
+    print("-|-".join("-" * w for w in WIDTHS), flush=True)
     for name, kinds in [("W2", ["float", "k/64"]), ("W3", ["float", "k/64"]),
                         ("W4", ["float", "k/64"]), ("W5", ["symbolic"])]:
         _, n, hidden, Q = workloads.SHAPES[name]
@@ -121,11 +133,11 @@ def run(quick=False, timeout=60.0, repeat=5):
                     ring = timed_reference(ref, name, kind, Q, timeout)
                 if have_r and kind == "float":
                     nn = nn2poly_time(net, Q, timeout)
-            rows.append([f"{name} {kind} Q={Q}", f"{p.nterms:,}", fmt(t),
-                         fmt(TARGETS.get((name, kind))),
-                         "skipped" if quick else fmt(sym, timeout),
-                         "skipped" if quick or kind == "symbolic" else fmt(ring, timeout),
-                         fmt(nn) if have_r else "R not installed"])
+            _print_row([f"{name} {kind} Q={Q}", f"{p.nterms:,}", fmt(t),
+                        fmt(TARGETS.get((name, kind))),
+                        "skipped" if quick else fmt(sym, timeout),
+                        "skipped" if quick or kind == "symbolic" else fmt(ring, timeout),
+                        fmt(nn) if have_r else "R not installed"])
     net = workloads.ten_inputs()
     for Q in (5, 6, 7):
         basis.cache_clear()
@@ -134,17 +146,10 @@ def run(quick=False, timeout=60.0, repeat=5):
         first = time.perf_counter() - t0
         t = median_time(lambda: expand(net, Q), max(1, repeat // 2))
         nn = nn2poly_time(net, Q, timeout) if have_r and not quick else None
-        rows.append([f"10 in, tanh 50-50, float Q={Q}", f"{p.nterms:,}",
-                     f"{fmt(first)} (cached {fmt(t)})",
-                     fmt(TARGETS.get((f"10in Q={Q}", "float"))), "-", "-",
-                     fmt(nn) if have_r else "R not installed"])
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    line = " | ".join(h.ljust(w) for h, w in zip(header, widths))
-    print(f"symnet {symnet.__version__}: expansion, median of {repeat}, one core")
-    print(line)
-    print("-|-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+        _print_row([f"10 in, tanh 50-50, float Q={Q}", f"{p.nterms:,}",
+                    f"{fmt(first)} (cached {fmt(t)})",
+                    fmt(TARGETS.get((f"10in Q={Q}", "float"))), "-", "-",
+                    fmt(nn) if have_r else "R not installed"])
     print()
     print("NN2Poly 1.0 reference (docs/expansion.md, same machine class): W2 3-4 ms; 10 inputs "
-          "50-50: Q=5 0.28 s, Q=6 1.9 s, Q=7 27 s.")
+          "50-50: Q=5 0.28 s, Q=6 1.9 s, Q=7 27 s.", flush=True)
