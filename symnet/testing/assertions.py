@@ -125,11 +125,11 @@ def _exact_equal(a, b):
         return True
     if d.is_Rational:
         return False
-    d = d.doit()  # named constants (compact Taylor coefficients) written out
-    if d.is_number:  # a quick look first: most differences are plainly nonzero
-        val = d.evalf(15)
+    if d.is_number:  # a quick look first: most differences are plainly nonzero (named
+        val = d.evalf(15)  # constants evaluate from their cached values: no expression swell)
         if val.is_Number and abs(val) > sympy.Float(10) ** -6:
             return False
+    d = d.doit()  # named constants (compact Taylor coefficients) written out, to prove
     d = sympy.expand(d)
     if d == 0:
         return True
