@@ -311,8 +311,11 @@ def parse_expr(text, where="expression", *, functions=True, symbols=None):
             from None
 
 
-def as_name(name, where="name"):
+def as_name(name, where="name", *, error=FormatError):
     """A symbol name: an identifier of ASCII letters, digits and underscores.
+
+    ``error`` is the class raised: :class:`FormatError` for names read from
+    files, :class:`InputError` for names passed to the Python API.
 
     Examples
     --------
@@ -321,14 +324,14 @@ def as_name(name, where="name"):
     'x_1'
     """
     if not isinstance(name, str):
-        raise FormatError(f"{where}: expected a name (a string), got {type(name).__name__} "
-                          f"{name!r}")
+        raise error(f"{where}: expected a name (a string), got {type(name).__name__} "
+                    f"{repr(name)[:60]}")
     if not _NAME.match(name):
-        raise FormatError(f"{where}: expected a name of letters, digits and underscores "
-                          f"(not starting with a digit), got {name!r}")
+        raise error(f"{where}: expected a name of letters, digits and underscores "
+                    f"(not starting with a digit), got {_show(name)}")
     if name in _RESERVED:
-        raise FormatError(f"{where}: {name!r} is reserved (it reads as NaN, infinity or a "
-                          "missing value)")
+        raise error(f"{where}: {name!r} is reserved (it reads as NaN, infinity or a "
+                    "missing value)")
     return name
 
 

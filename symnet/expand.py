@@ -29,7 +29,8 @@ from ._validate import as_order, as_prec, as_weight, memory_limit_bytes
 from .activations import PolynomialRule, get_activation
 from .engines import Plan, get_engine
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
-                     NonAnalyticActivationError, OrderError, ShapeError, SymnetError)
+                     NonAnalyticActivationError, OrderError, ShapeError, SymnetError,
+                     WeightError)
 from .network import Network
 
 __all__ = ["expand", "estimate_work", "local_polynomials"]
@@ -60,28 +61,34 @@ _BIG = 2.0 ** 1000   # "beyond any machine": large numbers stay finite floats
 
 
 def _comb(a, k):
-    """``C(a, k)``: exact while it is below 2**200, else a float (capped at 2**1000).
+    """``C(a, k)``: exact while it has at most 1000 bits, else a float (capped at 2**1000).
 
-    O(1) in ``a`` and ``k``: the size is checked with ``lgamma`` first, and an
-    exact ``math.comb`` below 2**200 has ``min(k, a - k) <= 200``.
+    O(1) in ``a`` (any size) and ``k``: an exact ``math.comb`` only for ``min(k, a - k)
+    < 200``; beyond that ``C(a, k) >= 2**200`` and its size comes from ``lgamma``.
     """
     if k < 0 or k > a:
         return 0
     k = min(k, a - k)
-    if k == 0:
-        return 1
+    if k and a.bit_length() > 1000:   # C(a, k) >= a: beyond any machine
+        return _BIG
+    if k < 200:
+        v = math.comb(a, k)
+        return v if v.bit_length() <= 1000 else _BIG
     lg = (math.lgamma(a + 1) - math.lgamma(k + 1) - math.lgamma(a - k + 1)) / _LOG2
-    if lg < 200:
-        return math.comb(a, k)
-    return 2.0 ** min(lg, 1000.0)
+    return 2.0 ** min(max(lg, 200.0), 1000.0)
 
 
-def _partitions(k):
-    """Hardy-Ramanujan's estimate of the number of partitions of ``k`` (>= 1)."""
+def _log_partitions(k):
+    """Natural log of Hardy-Ramanujan's estimate of the number of partitions of ``k``."""
     if k < 1:
-        return 1
-    lg = math.pi * math.sqrt(2 * k / 3) - math.log(4 * k * math.sqrt(3))
-    return max(1.0, math.exp(min(lg, 690.0)))
+        return 0.0
+    return max(0.0, math.pi * math.sqrt(2 * k / 3) - math.log(4 * k * math.sqrt(3)))
+
+
+def _big(v):
+    """An exact count as a float once it is beyond 2**62 (the estimate's arithmetic stays
+    finite: products of floats overflow to inf, products with huge ints raise)."""
+    return float(v) if v > 2**62 else v
 
 
 def _stage_facts(net):
@@ -104,7 +111,7 @@ def _norm_domain(domain):
 
 
 def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None,
-                  series_degree=None):
+                  series_degree=None, series_rules=True):
     """Estimated size of an expansion: monomials, neurons, peak bytes and operations.
 
     The estimate costs O(layers) whatever the order (closed forms: no loop over
@@ -123,16 +130,21 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
         Bits of an ``"mpf"`` expansion (default 128).
     series_degree : int, optional
         Series mode: the largest activation series degree (default ``order``).
+    series_rules : bool
+        Series mode: False when surrogates replace the activations (no
+        Maclaurin coefficients to compute).
 
     Returns
     -------
     dict
         ``monomials`` (of degree <= order), ``neurons``, ``slots``
         (monomials x nodes), ``bytes`` (the peak, within 1.5x of the
-        measured peak on the benchmark workloads), ``ops`` (work in float
-        coefficient products: about ``1.5e8`` a second on one core) and
-        ``seconds`` (``ops`` in seconds).  Numbers too large for a machine
-        are floats (at most ``2**1000``).
+        measured peak on the benchmark workloads), ``ops`` (coefficient
+        products of the expansion itself, whatever the domain), ``work``
+        (everything, the activation series and the domain's cost per
+        product included, in float64 products: about ``1.5e8`` a second on
+        one core) and ``seconds`` (``work`` in seconds).  Numbers too large
+        for a machine are floats (at most ``2**1000``).
 
     Examples
     --------
@@ -140,11 +152,12 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
     >>> estimate_work(Network.dense([[[1, 2]]]), 3)["monomials"]
     10
     >>> est = estimate_work(Network.dense([[[1]]], activations=["tanh"]), 10**6, domain="QQ")
-    >>> est["ops"] > 1e12                      # refused by expand: years of work
+    >>> est["work"] > 1e12                     # refused by expand: years of work
     True
     """
     _check_net(net)
     Q = as_order(order, maximum=None)
+    Qf = float(min(Q, 10**60))                 # powers of the order, as floats
     if mode not in ("series", "taylor"):
         raise ArgumentError(f"mode must be 'series' or 'taylor', got {mode!r}")
     points = max(1, int(points))
@@ -156,6 +169,7 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
     NQ = _comb(n + Q - 1, Q) if Q else 1      # monomials of degree exactly Q
     # unordered pairs of non-constant monomials with total degree <= Q
     pairs = max(0, _comb(2 * n + Q, Q) - 2 * N + 1) / 2 if n else 0
+    N, NQ, pairs = _big(N), _big(NQ), _big(pairs)
     nonlinear = sum(f[1] for f in facts)
     deep = sum(1 for k, f in enumerate(facts) if f[1] and not f[3])
 
@@ -167,11 +181,11 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
         nbytes, depth = 0, 0
         for width, nl, _, _ in facts:
             depth += 1 if nl else 0
-            term = 32 + 6 * max(1, depth) * max(1, Q)
+            term = 32 + 6 * max(1, depth) * max(1.0, Qf)
             if symbolic:
                 term *= 4
             nbytes += width * N * term * points
-        top = 32 + 6 * max(1, depth) * max(1, Q)
+        top = 32 + 6 * max(1, depth) * max(1.0, Qf)
         nbytes += (min(Q, 8) + 2) * N * top * points     # one neuron's powers
     else:
         item = 8 if dom == "RR" else 8 + 100 + (prec or 128) // 8
@@ -183,7 +197,7 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
             elif linear or Q <= 3:
                 # the power chain: Z and v**2 .. v**K, then their sum; while v**K is
                 # built, four gather / multiply / scatter buffers of the top degree
-                arrays += N * width * Q + max(N * width, 4 * NQ * nl)
+                arrays += N * width * Qf + max(N * width, 4 * NQ * nl)
             else:
                 # Horner: Z, R_j, R_{j-1} and five buffers
                 arrays += 3 * N * width + 5 * NQ * nl
@@ -197,41 +211,47 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
     # -- work -------------------------------------------------------------
     depth = sum(1 for f in facts if f[1])     # nonlinear generations
     if dom == "QQ":
-        scale = 8 * max(1.0, depth * Q / 16)  # flint rationals of growing size
+        scale = 8 * max(1.0, depth * Qf / 16)  # flint rationals of growing size
     elif dom == "mpf":
         scale = 3000 * max(1.0, ((prec or 128) / 128) ** 1.5)   # a Python mpf product each
     else:
         scale = 1
-    ops = pairs * max(1, nonlinear) * max(1, min(Q, 8)) * points * scale
-    ops += 6 * Q ** 4 * deep                  # the engines' own product-cost search
-    rule_degree = Q if series_degree is None else as_order(series_degree, maximum=None)
-    if mode == "series":
+    products = pairs * max(1, nonlinear) * max(1, min(Q, 8)) * points
+    ops = products * scale
+    ops += 6 * Qf ** 4 * deep                  # the engines' own product-cost search
+    rule_degree = Qf if series_degree is None else float(
+        min(as_order(series_degree, maximum=None), 10**60))
+    if mode == "series" and series_rules:
         # exact Maclaurin coefficients of each distinct activation, whatever the domain:
         # about q**3 products of numbers of O(q) bits
         ops += rule_degree ** 4 / 2 * len({a.name for s in net.stages() for a in s.activations
                                            if not a.is_identity})
+    elif mode == "series":
+        pass
     elif dom == "QQ":
-        ops += 8 * Q ** 3 * nonlinear * scale
+        ops += 8 * Qf ** 3 * nonlinear * scale
         if depth >= 2:   # coefficients are polynomials in named constants: ~partitions(Q) terms
-            ops += 30 * nonlinear * Q ** 2 * _partitions(Q) ** (depth - 1)
+            ops += 30 * nonlinear * Qf ** 2 * math.exp(min(690.0, (depth - 1) *
+                                                           _log_partitions(Qf)))
     else:
-        ops += 45 * Q ** 3 * sum(f[2] for f in facts) * (1 if dom == "RR" else scale / 10)
-    ops = min(ops, _BIG)
-    return {"monomials": N, "neurons": len(net.neurons), "slots": N * nodes,
-            "bytes": min(nbytes, _BIG), "ops": ops, "seconds": ops / _OPS_PER_SECOND}
+        ops += 45 * Qf ** 3 * sum(f[2] for f in facts) * (1 if dom == "RR" else scale / 10)
+    nbytes, ops = min(nbytes, _BIG), min(ops, _BIG)
+    return {"monomials": N, "neurons": len(net.neurons), "slots": min(N * nodes, _BIG),
+            "bytes": nbytes, "ops": min(products, _BIG), "work": ops,
+            "seconds": ops / _OPS_PER_SECOND}
 
 
 def _num(x):
-    """A count for a message: exact below 1e15, else in powers of ten."""
+    """A count for a message: exact below 1e15, else in powers of ten (any size)."""
     if isinstance(x, int) and x < 10**15:
         return f"{x:,}"
     if x >= _BIG:
-        return "more than 1e300"
+        return f"about 2**{x.bit_length() - 1}" if isinstance(x, int) else "more than 1e300"
     return f"{float(x):.2e}"
 
 
 def _check_cost(net, order, domain, memory_limit, *, mode="series", points=1, prec=None,
-                series_degree=None):
+                series_degree=None, series_rules=True):
     """Refuse work past the memory limit or the work bound; returns the limit in bytes.
 
     Runs before any rule or table is built, in O(layers).
@@ -240,13 +260,13 @@ def _check_cost(net, order, domain, memory_limit, *, mode="series", points=1, pr
     if limit is None:
         return None
     est = estimate_work(net, order, domain=domain, mode=mode, points=points, prec=prec,
-                        series_degree=series_degree)
-    over_memory, over_work = est["bytes"] > limit, est["ops"] > MAX_WORK
+                        series_degree=series_degree, series_rules=series_rules)
+    over_memory, over_work = est["bytes"] > limit, est["work"] > MAX_WORK
     if over_memory or over_work:
         raise ExpansionTooLargeError(
-            f"this expansion (order {order}: {_num(est['monomials'])} monomials x "
+            f"this expansion (order {_num(order)}: {_num(est['monomials'])} monomials x "
             f"{net.n_inputs + len(net.neurons)} nodes) needs about {_gib(est['bytes'])} and "
-            f"{_num(est['ops'])} operations ({_duration(est['seconds'])} on one core); "
+            f"{_num(est['work'])} operations ({_duration(est['seconds'])} on one core); "
             f"the limits are {_gib(limit)} ({where}) and {float(MAX_WORK):.0e} operations "
             f"({_duration(MAX_WORK / _OPS_PER_SECOND)}); lower the order, or pass "
             "memory_limit=None to run it anyway")
@@ -494,7 +514,7 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
         eng = get_engine(engine, domain=dom)
         if not hasattr(eng, "check"):   # refused before any series or table is built
             _check_cost(net, order, dom, memory_limit, prec=prec,
-                        series_degree=max(qs, default=0))
+                        series_degree=max(qs, default=0), series_rules=surrogate is None)
         rules = _series_rules(net, qs, surrogate)
         if box is not None:
             _warn_convergence(net, box)
@@ -619,14 +639,15 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
         raise ShapeError(f"X: expected points of shape (n_points, {net.n_inputs}), got "
                          f"{X.shape}")
     if not np.all(np.isfinite(X)):
-        raise ShapeError("X: points must be finite")
+        i, j = (int(v) for v in np.argwhere(~np.isfinite(X))[0])
+        raise WeightError(f"X: points must be finite, got {X[i, j]} at point {i}, coordinate {j}")
     eng = get_engine(engine, domain="RR")
     limit = _check_cost(net, order, "RR", "auto", mode="taylor")  # one point must fit
     est = estimate_work(net, order, mode="taylor", points=max(1, len(X)))
-    if est["ops"] > MAX_WORK:
+    if est["work"] > MAX_WORK:
         raise ExpansionTooLargeError(
-            f"local_polynomials at {len(X):,} points, order {order}, needs about "
-            f"{_num(est['ops'])} operations ({_duration(est['seconds'])} on one core), more "
+            f"local_polynomials at {len(X):,} points, order {_num(order)}, needs about "
+            f"{_num(est['work'])} operations ({_duration(est['seconds'])} on one core), more "
             f"than the limit of {float(MAX_WORK):.0e}; use fewer points or a lower order")
     per_point = max(1, estimate_work(net, order, mode="taylor")["bytes"] - _BASE_BYTES)
     chunk = max(1, min(len(X), 64, limit // per_point))

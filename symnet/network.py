@@ -258,7 +258,7 @@ class Network:
                     raise InputError(f"input node {n!r} is not a node with a 'symbol' attribute")
         syms = as_symbols([G.nodes[n]["symbol"] for n in input_nodes], "input symbols")
         for s in syms:
-            as_name(s.name, "input symbol")
+            as_name(s.name, "input symbol", error=InputError)
         in_set = set(input_nodes)
         for n in input_nodes:
             if G.in_degree(n):
@@ -916,7 +916,7 @@ class Network:
         rep = {}
         for k, v in items:
             if isinstance(k, str):
-                k = sympy.Symbol(as_name(k, "subs() key"))
+                k = sympy.Symbol(as_name(k, "subs() key", error=InputError))
             if not isinstance(k, sympy.Symbol):
                 raise InputError(f"subs(): keys must be Symbols or their names, got "
                                  f"{type(k).__name__} {k!r}")
@@ -1052,7 +1052,7 @@ def _symbols(inputs, n):
                 raise InputError(f"inputs: expected sympy Symbols, got {type(s).__name__} {s!r}")
         syms = as_symbols(inputs, "inputs")
     for s in syms:
-        as_name(s.name, "input symbol")
+        as_name(s.name, "input symbol", error=InputError)
     if len(syms) != n:
         raise ShapeError(f"inputs: the first weight matrix has {n} columns (inputs), "
                          f"but {len(syms)} input symbols were given")

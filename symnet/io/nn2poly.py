@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..errors import FormatError, ShapeError
+from ..errors import ArgumentError, FormatError, ShapeError
 from ..network import Network
 from ._values import _activation_name, _decode_value, _Pairs, _read_json
 
@@ -80,6 +80,13 @@ def from_nn2poly(weights, activations=None, *, inputs=None):
         weights = _read_json(weights, pairs=True)
         if isinstance(weights, dict) and weights.get("format") == NETWORK_FORMAT:
             raise FormatError(f"{src}: this is a symnet network file; use symnet.load_network")
+    named = isinstance(weights, (_Pairs, dict)) and not (
+        isinstance(weights, dict) and "layers" in weights and "activations" not in weights)
+    if activations is not None and (named or (isinstance(weights, list) and weights and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[0], str)
+            for p in weights))):
+        raise ArgumentError(f"{src}: the weight list names its activations, so activations= "
+                            "does not apply (it is for a plain list of matrices)")
     pairs = _nn2poly_pairs(weights, activations, src)
     Ws, bs, acts = [], [], []
     prev = None
