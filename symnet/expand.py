@@ -53,7 +53,7 @@ def _check_net(net):
 # ---------------------------------------------------------------------------
 
 #: fixed bytes of an expansion (Python objects, small arrays), measured
-_BASE_BYTES = 400_000
+_BASE_BYTES = 100_000
 #: float products per second of the dense engine on one core (the ``ops`` unit)
 _OPS_PER_SECOND = 1.5e8
 _LOG2 = math.log(2)
