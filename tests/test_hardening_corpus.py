@@ -374,3 +374,24 @@ def test_cli_corpus(argv, code, tmp_path, capsys):
     if code:
         assert err.count("\n") == 1 and err.startswith("symnet") and "Traceback" not in err
         assert str(symnet.__file__).rsplit("/", 2)[0] not in err or "net.json" in err
+
+
+def test_cli_messages_carry_no_installation_paths(tmp_path, capsys, monkeypatch):
+    """torch's warnings and errors name files inside site-packages: the CLI drops the paths."""
+    import os
+    import sysconfig
+
+    site = sysconfig.get_paths()["purelib"]
+    inside = os.path.join(site, "torch", "serialization.py")
+
+    def load_torch(path, **kw):
+        warnings.warn(f"{inside}:1234: UserWarning: TypedStorage is deprecated", UserWarning)
+        raise FormatError(f"{path}: not a torch state file (failed in {inside}, line 99)")
+
+    monkeypatch.setattr(symnet, "load_torch", load_torch)
+    model = tmp_path / "model.pt"
+    model.write_bytes(b"PK\x03\x04" + b"\x00" * 60)
+    assert main(["expand", str(model), "--activations", "tanh,identity"]) == 1
+    err = capsys.readouterr().err
+    assert site not in err and "serialization.py" in err and str(model) in err
+    assert len([line for line in err.splitlines() if ": error:" in line]) == 1
