@@ -484,10 +484,13 @@ def _polynomial_csv(polys, all_monomials=False, as_float=False):
             c = t.get(e, 0.0 if not p.is_exact else sympy.S.Zero)
             if as_float or isinstance(c, float):
                 row.append(repr(float(c)))
+            elif isinstance(c, sympy.Basic) and c.is_Integer and abs(c.p).bit_length() < 60:
+                row.append(str(int(c)))
             else:
-                row.append(_encode_value(c, f"coefficient of {nn2poly_label(e)}")
-                           if not (isinstance(c, sympy.Basic) and c.is_Integer)
-                           else str(int(c)))
+                if isinstance(c, sympy.Basic) and _named_constants([Polynomial._from_terms(
+                        p.variables, p.order, {e: c})]):
+                    c = c.doit()   # NN2Poly's table has no constants table: written out
+                row.append(str(_encode_value(c, f"coefficient of {nn2poly_label(e)}")))
         w.writerow(row)
     return out.getvalue()
 
