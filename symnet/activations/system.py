@@ -121,12 +121,52 @@ def eval_rule_series(rule, series, n, const, zero):
     return total
 
 
+class _Series:
+    """Power series of products of the variables, extended one coefficient at a time.
+
+    Every monomial of the rules is a product node ``prefix * variable``;
+    its coefficient ``m`` is the convolution of the two factors' first
+    ``m + 1`` coefficients, computed once and cached, so solving the system
+    to degree ``n`` costs ``O(n**2)`` products per node (not ``O(n**3)``).
+    """
+
+    def __init__(self, variables, const, zero):
+        self.var = variables          # list of coefficient lists (grown by the caller)
+        self.const, self.zero = const, zero
+        self.nodes = {}               # exponent tuple -> coefficient list
+
+    def coeff(self, exps, m):
+        """Coefficient ``m`` of the product of variables with these exponents."""
+        if not any(exps):
+            return self.const(Fraction(1)) if m == 0 else self.zero
+        j = max(i for i, e in enumerate(exps) if e)
+        if sum(exps) == 1:
+            return self.var[j][m]
+        node = self.nodes.setdefault(exps, [])
+        while len(node) <= m:
+            k = len(node)
+            prefix = exps[:j] + (exps[j] - 1,) + exps[j + 1:]
+            acc = self.zero
+            for i in range(k + 1):
+                acc = acc + self.coeff(prefix, i) * self.var[j][k - i]
+            node.append(acc)
+        return node[m]
+
+
+def _rule_coeff(rule, series, m, const):
+    acc = series.zero
+    for exps, c in rule.terms:
+        acc = acc + const(c) * series.coeff(exps, m)
+    return acc
+
+
 def taylor_from_system(value_rule, deriv_rules, c, atom_values, n, const, zero):
     """Taylor coefficients ``f^(k)(c)/k!``, k = 0..n, in an arbitrary ring.
 
     ``c`` and ``atom_values`` are ring elements (the point and the atoms'
     values there), ``const`` maps a Fraction into the ring.  The atoms'
-    series are found by solving ``u' = F(z, u)`` term by term.
+    series are found by solving ``u' = F(z, u)`` term by term; every product
+    of series is extended one coefficient per step (``O(n**2)`` products).
 
     Examples
     --------
@@ -137,16 +177,13 @@ def taylor_from_system(value_rule, deriv_rules, c, atom_values, n, const, zero):
     >>> taylor_from_system(exp_rule, (exp_rule,), 0.0, [1.0], 3, float, 0.0)
     [1.0, 1.0, 0.5, 0.16666666666666666]
     """
-    zs = [c] + [const(Fraction(1))] + [zero] * (n - 1) if n >= 1 else [c]
-    zs = zs[: n + 1]
-    us = [[v] + [zero] * n for v in atom_values]
+    zs = [c] + ([const(Fraction(1))] if n >= 1 else []) + [zero] * max(0, n - 1)
+    us = [[v] for v in atom_values]
+    series = _Series([zs] + us, const, zero)
     for m in range(n):
-        # coefficient m of F_j(z, u) depends on u up to degree m only
-        series = [zs] + us
-        new = []
-        for rule in deriv_rules:
-            fm = eval_rule_series(rule, series, m, const, zero)[m]
-            new.append(fm * const(Fraction(1, m + 1)))
-        for j, v in enumerate(new):
-            us[j][m + 1] = v
-    return eval_rule_series(value_rule, [zs] + us, n, const, zero)
+        # coefficient m of F_j(z, u) needs u up to degree m only
+        new = [_rule_coeff(rule, series, m, const) * const(Fraction(1, m + 1))
+               for rule in deriv_rules]
+        for u, v in zip(us, new):
+            u.append(v)
+    return [_rule_coeff(value_rule, series, k, const) for k in range(n + 1)]
