@@ -95,6 +95,11 @@ class DenseAlgebra:
     def _mul_nonconstant(self, X, Y, order, same, C):
         B = self.B
         A, Bv = X.a, Y.a
+        if B.n == 1:   # one variable: row d is degree d, a truncated convolution by shifts
+            for d1 in range(X.lo, min(X.hi, order - Y.lo) + 1):
+                top = min(Y.hi, order - d1)
+                C[d1 + Y.lo:d1 + top + 1] += A[d1] * Bv[Y.lo:top + 1]
+            return
         for d1 in range(X.lo, X.hi + 1):
             A1 = A[B.block(d1)]
             for d2 in range(Y.lo, Y.hi + 1):

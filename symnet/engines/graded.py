@@ -46,22 +46,51 @@ def _pair(na, nb, diag):
     return na * (na - 1) // 2 + na if diag else na * nb
 
 
+def _pairs(sa, alo, ahi, sb, blo, bhi, same, order):
+    """Pairs multiplied between components sa[alo..ahi] and sb[blo..bhi] up to ``order``.
+
+    ``sa(d)``/``sb(d)`` give the components' sizes; prefix sums keep this
+    linear in the number of degrees.
+    """
+    if alo is None or blo is None or alo + blo > order:
+        return 0
+    top = min(bhi, order - alo)
+    pre = [0]
+    for d in range(blo, top + 1):
+        pre.append(pre[-1] + sb(d))
+    cost = 0
+    for d1 in range(alo, ahi + 1):
+        hi2 = min(top, order - d1)
+        if hi2 < blo:
+            break
+        n1 = sa(d1)
+        if not n1:
+            continue
+        if same:
+            if hi2 < d1:
+                continue
+            lo2 = max(blo, d1 + 1)
+            cost += n1 * (pre[hi2 - blo + 1] - pre[min(lo2, hi2 + 1) - blo]) if lo2 <= hi2 \
+                else 0
+            cost += _pair(n1, n1, True) if blo <= d1 <= hi2 else 0
+        else:
+            cost += n1 * pre[hi2 - blo + 1]
+    return cost
+
+
+def _splits(k):
+    """The splits ``a + (k - a)`` worth pricing: all for small ``k``, else 1 and the balanced."""
+    if k <= 8:
+        return range(1, k // 2 + 1)
+    return sorted({1, k // 2})
+
+
 def _product_cost(A, X, Y, same, order):
     """Pairs multiplied by ``mul(X, Y, order, same)`` (actual component sizes)."""
     xlo, xhi = A.degrees(X)
     ylo, yhi = A.degrees(Y)
-    cost = 0
-    for d1 in range(xlo, xhi + 1):
-        n1 = A.size(X, d1)
-        if not n1:
-            continue
-        for d2 in range(ylo, yhi + 1):
-            if d1 + d2 > order:
-                break
-            if same and d2 < d1:
-                continue
-            cost += _pair(n1, A.size(Y, d2), same and d1 == d2)
-    return cost
+    return _pairs(lambda d: A.size(X, d), xlo, xhi, lambda d: A.size(Y, d), ylo, yhi, same,
+                  order)
 
 
 def powers(A, V, K):
@@ -74,7 +103,7 @@ def powers(A, V, K):
             P.append(None)
             continue
         best = None
-        for a in range(1, k // 2 + 1):
+        for a in _splits(k):
             X, Y = P[a], P[k - a]
             if X is None or Y is None:
                 continue
@@ -94,21 +123,17 @@ def powers_cost(A, V, K):
     Q = A.Q
     lo, hi = A.degrees(V)
     ranges = {1: (lo, hi)}
-    size = lambda k, d: A.size(V, d) if k == 1 else A.est(V, d)  # noqa: E731
     cost = 0
     for k in range(2, K + 1):
         if k * lo > Q:
             break
         best = None
-        for a in range(1, k // 2 + 1):
+        for a in _splits(k):
             b = k - a
             (alo, ahi), (blo, bhi) = ranges[a], ranges[b]
-            c = 0
-            for d1 in range(alo, ahi + 1):
-                for d2 in range(blo, bhi + 1):
-                    if d1 + d2 > Q or (a == b and d2 < d1):
-                        continue
-                    c += _pair(size(a, d1), size(b, d2), a == b and d1 == d2)
+            sa = (lambda d: A.size(V, d)) if a == 1 else (lambda d: A.est(V, d))
+            sb = (lambda d: A.size(V, d)) if b == 1 else (lambda d: A.est(V, d))
+            c = _pairs(sa, alo, ahi, sb, blo, bhi, a == b, Q)
             best = c if best is None else min(best, c)
         ranges[k] = (k * lo, min(Q, k * hi))
         cost += best
@@ -122,10 +147,8 @@ def horner_cost(A, V, K):
     cost = 0
     for j in range(K - 1, -1, -1):
         T = Q - j * lo
-        for d1 in range(lo, T - lo + 1):
-            e1 = A.est(V, d1)
-            for d2 in range(lo, min(hi, T - d1) + 1):
-                cost += e1 * A.size(V, d2)
+        cost += _pairs(lambda d: A.est(V, d), lo, T - lo, lambda d: A.size(V, d), lo, hi,
+                       False, T)
     return cost
 
 
