@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import sympy
@@ -28,6 +27,9 @@ import sympy
 from ._validate import as_order, as_prec, as_weight, memory_limit_bytes
 from .activations import PolynomialRule, get_activation
 from .engines import Plan, get_engine
+from .engines.cost import (BASE_BYTES, MAX_WORK, OPS_PER_SECOND, describe_bytes,
+                           describe_count, describe_seconds)
+from .engines.cost import estimate as cost_estimate
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
                      NonAnalyticActivationError, OrderError, ShapeError, SymnetError,
                      WeightError)
@@ -37,77 +39,12 @@ __all__ = ["expand", "estimate_work", "local_polynomials"]
 
 _EXACT_NAMES = {"QQ", "exact", "qq"}
 _FLOAT_NAMES = {"RR", "float", "float64", "rr"}
-#: Above this many estimated operations (float coefficient products, about 1.5e8 a
-#: second on one core: some ten minutes) an expansion is refused.
-MAX_WORK = 10**11
 
 
 def _check_net(net):
     if not isinstance(net, Network):
         raise InputError(f"expected a symnet.Network, got {type(net).__name__}; build one with "
                          "Network.dense(...), Network.from_graph(...) or symnet.from_torch(...)")
-
-
-# ---------------------------------------------------------------------------
-# the cost model: memory and work of an expansion, in O(layers), not O(order)
-# ---------------------------------------------------------------------------
-
-#: fixed bytes of an expansion (Python objects, small arrays), measured
-_BASE_BYTES = 100_000
-#: float products per second of the dense engine on one core (the ``ops`` unit)
-_OPS_PER_SECOND = 1.5e8
-_LOG2 = math.log(2)
-_BIG = 2.0 ** 1000   # "beyond any machine": large numbers stay finite floats
-
-
-def _comb(a, k):
-    """``C(a, k)``: exact while it has at most 1000 bits, else a float (capped at 2**1000).
-
-    O(1) in ``a`` (any size) and ``k``: an exact ``math.comb`` only for ``min(k, a - k)
-    < 200``; beyond that ``C(a, k) >= 2**200`` and its size comes from ``lgamma``.
-    """
-    if k < 0 or k > a:
-        return 0
-    k = min(k, a - k)
-    if k and a.bit_length() > 1000:   # C(a, k) >= a: beyond any machine
-        return _BIG
-    if k < 200:
-        v = math.comb(a, k)
-        return v if v.bit_length() <= 1000 else _BIG
-    lg = (math.lgamma(a + 1) - math.lgamma(k + 1) - math.lgamma(a - k + 1)) / _LOG2
-    return 2.0 ** min(max(lg, 200.0), 1000.0)
-
-
-def _log_partitions(k):
-    """Natural log of Hardy-Ramanujan's estimate of the number of partitions of ``k``."""
-    if k < 1:
-        return 0.0
-    return max(0.0, math.pi * math.sqrt(2 * k / 3) - math.log(4 * k * math.sqrt(3)))
-
-
-def _big(v):
-    """An exact count as a float once it is beyond 2**62 (the estimate's arithmetic stays
-    finite: products of floats overflow to inf, products with huge ints raise)."""
-    return float(v) if v > 2**62 else v
-
-
-def _stage_facts(net):
-    """Per stage: (width, nonlinear neurons, distinct nonlinear activations, reads only inputs)."""
-    n = net.n_inputs
-    out = []
-    for s in net.stages():
-        acts = [a for a in s.activations if not a.is_identity]
-        out.append((len(s.nodes), len(acts), len({a.name for a in acts}),
-                    all(p < n for p in s.sources)))
-    return out
-
-
-def _norm_domain(domain):
-    if domain == "mpf":
-        return "mpf"
-    if domain in _FLOAT_NAMES:
-        return "RR"
-    return "QQ"
 
 
 def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None,
@@ -157,97 +94,12 @@ def estimate_work(net, order, *, domain="RR", mode="series", points=1, prec=None
     """
     _check_net(net)
     Q = as_order(order, maximum=None)
-    Qf = float(min(Q, 10**60))                 # powers of the order, as floats
     if mode not in ("series", "taylor"):
         raise ArgumentError(f"mode must be 'series' or 'taylor', got {mode!r}")
-    points = max(1, int(points))
-    dom = _norm_domain(domain)
-    n = net.n_inputs
-    facts = _stage_facts(net)
-    nodes = n + len(net.neurons)
-    N = _comb(n + Q, Q)                       # monomials of degree <= Q
-    NQ = _comb(n + Q - 1, Q) if Q else 1      # monomials of degree exactly Q
-    # unordered pairs of non-constant monomials with total degree <= Q
-    pairs = max(0, _comb(2 * n + Q, Q) - 2 * N + 1) / 2 if n else 0
-    N, NQ, pairs = _big(N), _big(NQ), _big(pairs)
-    nonlinear = sum(f[1] for f in facts)
-    deep = sum(1 for k, f in enumerate(facts) if f[1] and not f[3])
-
-    # -- memory -----------------------------------------------------------
-    if dom == "QQ":
-        # every neuron's polynomial is kept (N terms); a term is an exponent word and a
-        # rational whose size grows with the depth l and the order
-        symbolic = net.is_symbolic
-        nbytes, depth = 0, 0
-        for width, nl, _, _ in facts:
-            depth += 1 if nl else 0
-            term = 32 + 6 * max(1, depth) * max(1.0, Qf)
-            if symbolic:
-                term *= 4
-            nbytes += width * N * term * points
-        top = 32 + 6 * max(1, depth) * max(1.0, Qf)
-        nbytes += (min(Q, 8) + 2) * N * top * points     # one neuron's powers
-    else:
-        item = 8 if dom == "RR" else 8 + 100 + (prec or 128) // 8
-        peak, kept = 0, 0
-        for width, nl, _, linear in facts:
-            arrays = N * kept                     # the outputs of earlier stages are kept
-            if not nl:
-                arrays += 2 * N * width           # Z and the product's temporary
-            elif linear or Q <= 3:
-                # the power chain: Z and v**2 .. v**K, then their sum; while v**K is
-                # built, four gather / multiply / scatter buffers of the top degree
-                arrays += N * width * Qf + max(N * width, 4 * NQ * nl)
-            else:
-                # Horner: Z, R_j, R_{j-1} and five buffers
-                arrays += 3 * N * width + 5 * NQ * nl
-            peak = max(peak, item * points * arrays)
-            kept += width
-        # cached pair tables (ranks and gather plans) of the blocks that are multiplied:
-        # only (1, d) for a first layer whose pre-activations are linear
-        nbytes = peak + 32 * (pairs if deep else n * N)
-    nbytes += _BASE_BYTES
-
-    # -- work -------------------------------------------------------------
-    depth = sum(1 for f in facts if f[1])     # nonlinear generations
-    if dom == "QQ":
-        scale = 8 * max(1.0, depth * Qf / 16)  # flint rationals of growing size
-    elif dom == "mpf":
-        scale = 3000 * max(1.0, ((prec or 128) / 128) ** 1.5)   # a Python mpf product each
-    else:
-        scale = 1
-    products = pairs * max(1, nonlinear) * max(1, min(Q, 8)) * points
-    ops = products * scale
-    ops += 6 * Qf ** 4 * deep                  # the engines' own product-cost search
-    rule_degree = Qf if series_degree is None else float(
-        min(as_order(series_degree, maximum=None), 10**60))
-    if mode == "series" and series_rules:
-        # exact Maclaurin coefficients of each distinct activation, whatever the domain:
-        # about q**3 products of numbers of O(q) bits
-        ops += rule_degree ** 4 / 2 * len({a.name for s in net.stages() for a in s.activations
-                                           if not a.is_identity})
-    elif mode == "series":
-        pass
-    elif dom == "QQ":
-        ops += 8 * Qf ** 3 * nonlinear * scale
-        if depth >= 2:   # coefficients are polynomials in named constants: ~partitions(Q) terms
-            ops += 30 * nonlinear * Qf ** 2 * math.exp(min(690.0, (depth - 1) *
-                                                           _log_partitions(Qf)))
-    else:
-        ops += 45 * Qf ** 3 * sum(f[2] for f in facts) * (1 if dom == "RR" else scale / 10)
-    nbytes, ops = min(nbytes, _BIG), min(ops, _BIG)
-    return {"monomials": N, "neurons": len(net.neurons), "slots": min(N * nodes, _BIG),
-            "bytes": nbytes, "ops": min(products, _BIG), "work": ops,
-            "seconds": ops / _OPS_PER_SECOND}
-
-
-def _num(x):
-    """A count for a message: exact below 1e15, else in powers of ten (any size)."""
-    if isinstance(x, int) and x < 10**15:
-        return f"{x:,}"
-    if x >= _BIG:
-        return f"about 2**{x.bit_length() - 1}" if isinstance(x, int) else "more than 1e300"
-    return f"{float(x):.2e}"
+    if series_degree is not None:
+        series_degree = as_order(series_degree, maximum=None)
+    return cost_estimate(net, Q, domain=domain, mode=mode, points=points, prec=prec,
+                         series_degree=series_degree, series_rules=series_rules)
 
 
 def _check_cost(net, order, domain, memory_limit, *, mode="series", points=1, prec=None,
@@ -264,29 +116,13 @@ def _check_cost(net, order, domain, memory_limit, *, mode="series", points=1, pr
     over_memory, over_work = est["bytes"] > limit, est["work"] > MAX_WORK
     if over_memory or over_work:
         raise ExpansionTooLargeError(
-            f"this expansion (order {_num(order)}: {_num(est['monomials'])} monomials x "
-            f"{net.n_inputs + len(net.neurons)} nodes) needs about {_gib(est['bytes'])} and "
-            f"{_num(est['work'])} operations ({_duration(est['seconds'])} on one core); "
-            f"the limits are {_gib(limit)} ({where}) and {float(MAX_WORK):.0e} operations "
-            f"({_duration(MAX_WORK / _OPS_PER_SECOND)}); lower the order, or pass "
+            f"this expansion (order {describe_count(order)}: {describe_count(est['monomials'])} monomials x "
+            f"{net.n_inputs + len(net.neurons)} nodes) needs about {describe_bytes(est['bytes'])} and "
+            f"{describe_count(est['work'])} operations ({describe_seconds(est['seconds'])} on one core); "
+            f"the limits are {describe_bytes(limit)} ({where}) and {float(MAX_WORK):.0e} operations "
+            f"({describe_seconds(MAX_WORK / OPS_PER_SECOND)}); lower the order, or pass "
             "memory_limit=None to run it anyway")
     return limit
-
-
-def _gib(nbytes):
-    g = nbytes / 2**30
-    if g >= 1e6:
-        return f"{g:.1e} GiB"
-    return f"{g:.2f} GiB" if g >= 0.01 else f"{g:.2g} GiB ({int(nbytes):,} bytes)"
-
-
-def _duration(seconds):
-    if seconds >= 3.15e9:
-        return f"{seconds / 3.15e7:.1e} years"
-    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
-        if seconds >= 2 * size:
-            return f"about {seconds / size:.0f} {unit}"
-    return f"about {seconds:.1f} s"
 
 
 def _series_degrees(net, order, series_degree):
@@ -646,10 +482,11 @@ def local_polynomials(net, X, order, *, domain="RR", engine=None):
     est = estimate_work(net, order, mode="taylor", points=max(1, len(X)))
     if est["work"] > MAX_WORK:
         raise ExpansionTooLargeError(
-            f"local_polynomials at {len(X):,} points, order {_num(order)}, needs about "
-            f"{_num(est['work'])} operations ({_duration(est['seconds'])} on one core), more "
-            f"than the limit of {float(MAX_WORK):.0e}; use fewer points or a lower order")
-    per_point = max(1, estimate_work(net, order, mode="taylor")["bytes"] - _BASE_BYTES)
+            f"local_polynomials at {len(X):,} points, order {describe_count(order)}, needs "
+            f"about {describe_count(est['work'])} operations ({describe_seconds(est['seconds'])} "
+            f"on one core), more than the limit of {float(MAX_WORK):.0e}; use fewer points or "
+            "a lower order")
+    per_point = max(1, estimate_work(net, order, mode="taylor")["bytes"] - BASE_BYTES)
     chunk = max(1, min(len(X), 64, limit // per_point))
     if getattr(eng, "batches_centres", False):   # the engine chunks the points itself
         chunk = max(1, len(X))

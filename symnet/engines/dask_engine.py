@@ -335,7 +335,8 @@ def _layout(plan, res, limit=None, chunk=None, row_blocks=None):
     col = 8 * N * P
     # many centres, each fitting a worker: split by centres (no communication)
     if P > 1 and chunk is None:
-        one = DenseEngine().estimate(replace(plan, centers=plan.centers[:1]))["bytes"] - tables
+        one = max(1, DenseEngine().estimate(replace(plan, centers=plan.centers[:1]))["bytes"]
+                  - tables)
         c = room // max(1, threads * one)
         if c >= 1:
             c = int(min(c, max(1, -(-P // (2 * workers * threads))), 4096))

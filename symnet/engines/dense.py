@@ -179,14 +179,11 @@ class DenseEngine:
     domains = ("RR", "mpf")
 
     def estimate(self, plan):
-        net = plan.net
-        n = net.n_inputs
-        nodes = n + len(net.neurons)
-        width = max((len(s.nodes) for s in net.stages()), default=1)
-        P = len(plan.centers) if plan.centers else 1
-        item = 8 if plan.domain == "RR" else 120
-        return {"monomials": comb(n + plan.order, plan.order),
-                "bytes": dense_estimate(n, plan.order, nodes * P, width * P, item)}
+        """The cost model's estimate of this plan (see :mod:`symnet.engines.cost`)."""
+        from .cost import estimate
+        return estimate(plan.net, plan.order, domain=plan.domain,
+                        mode="series" if plan.centers is None else "taylor",
+                        points=len(plan.centers) if plan.centers else 1, prec=plan.prec)
 
     def run(self, plan):
         """One tuple of Polynomials (one per output) per centre."""

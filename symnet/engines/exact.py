@@ -349,12 +349,11 @@ class ExactEngine:
     domains = ("QQ",)
 
     def estimate(self, plan):
-        n = plan.net.n_inputs
-        from math import comb
-        N = comb(n + plan.order, plan.order)
-        nodes = n + len(plan.net.neurons)
-        width = max((len(s.nodes) for s in plan.net.stages()), default=1)
-        return {"monomials": N, "bytes": 160 * N * (nodes + 4 * width)}
+        """The cost model's estimate of this plan (see :mod:`symnet.engines.cost`)."""
+        from .cost import estimate
+        return estimate(plan.net, plan.order, domain="QQ",
+                        mode="series" if plan.centers is None else "taylor",
+                        points=len(plan.centers) if plan.centers else 1)
 
     def run(self, plan):
         """One tuple of Polynomials (one per output) per centre; terms converted on first use."""
