@@ -22,7 +22,7 @@ from math import comb
 
 import numpy as np
 
-__all__ = ["MonomialBasis", "basis", "monomials"]
+__all__ = ["MonomialBasis", "basis", "monomials", "nn2poly_label"]
 
 
 class MonomialBasis:
@@ -225,3 +225,25 @@ def monomials(nvars, order):
     [(0, 0), (1, 0), (0, 1), (2, 0), (1, 1), (0, 2)]
     """
     return [tuple(int(e) for e in row) for row in basis(nvars, order).exponents()]
+
+
+def nn2poly_label(exponents):
+    """NN2Poly's label of a monomial: ``"0"`` for 1, ``"1,1,2"`` for ``x1**2*x2``.
+
+    Parameters
+    ----------
+    exponents : tuple of int
+        The exponent of each variable.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symnet import nn2poly_label
+    >>> nn2poly_label((2, 1, 0)), nn2poly_label((0, 0, 0))
+    ('1,1,2', '0')
+    """
+    parts = [str(i + 1) for i, e in enumerate(exponents) for _ in range(int(e))]
+    return ",".join(parts) if parts else "0"

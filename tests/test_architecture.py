@@ -134,6 +134,18 @@ def test_no_import_cycles_between_modules():
     assert not cycles, f"import cycles: {cycles[:5]}"
 
 
+def test_no_import_cycles_between_subpackages_even_inside_functions():
+    import networkx as nx
+
+    G = nx.DiGraph()
+    for mod, found in _imports(toplevel_only=False).items():
+        for target, _ in found:
+            if _unit(mod) != _unit(target):
+                G.add_edge(_unit(mod), _unit(target))
+    cycles = list(nx.simple_cycles(G))
+    assert not cycles, f"cycles between subpackages: {cycles[:5]}"
+
+
 def _unit(mod):
     parts = mod.split(".")
     return parts[1] if len(parts) > 1 else parts[0]

@@ -26,6 +26,7 @@ from fractions import Fraction
 import sympy
 
 from ..errors import ArgumentError, FormatError, ShapeError
+from ..monomials import nn2poly_label  # noqa: F401  (public here too)
 from ..network import Network
 from ._values import _activation_name, _decode_value, _Pairs, _read_json
 
@@ -195,28 +196,6 @@ def _nn2poly_number(v, where):
 # ---------------------------------------------------------------------------
 # monomial labels
 # ---------------------------------------------------------------------------
-
-def nn2poly_label(exponents):
-    """NN2Poly's label of a monomial: ``"0"`` for 1, ``"1,1,2"`` for ``x1**2*x2``.
-
-    Parameters
-    ----------
-    exponents : tuple of int
-        The exponent of each variable.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> from symnet import nn2poly_label
-    >>> nn2poly_label((2, 1, 0)), nn2poly_label((0, 0, 0))
-    ('1,1,2', '0')
-    """
-    parts = [str(i + 1) for i, e in enumerate(exponents) for _ in range(int(e))]
-    return ",".join(parts) if parts else "0"
-
 
 def _label_exponents(label, n, where):
     label = str(label).strip()

@@ -121,7 +121,7 @@ def plot_coefficients(poly, top=20, *, labels="monomial", include_constant=True,
     """
     import sympy
 
-    from ..io import nn2poly_label
+    from ..monomials import nn2poly_label
 
     polys = _polys(poly)
     top = _check_count(top, "top")
