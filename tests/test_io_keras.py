@@ -251,3 +251,26 @@ def test_cli_finds_keras_archives_by_content_and_suffix(tmp_path, capsys):
     assert main(["expand", str(text)]) == 1
     _, err = capsys.readouterr()
     assert "notzip.keras: not a .keras file (not a zip archive)" in err
+
+
+def test_files_saved_by_real_keras(tmp_path, monkeypatch):
+    """Keras 3 itself writes the file (torch backend): names dense, dense_1, dense_2, ..."""
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    pytest.importorskip("torch")
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "torch":
+        pytest.skip(f"keras already imported with the {keras.backend.backend()} backend")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5, activation="gelu"),
+                              keras.layers.Dense(4, activation="relu"),
+                              keras.layers.Dense(4, activation="softplus"),
+                              keras.layers.Dense(2)])
+    model.save(tmp_path / "m.keras")
+    net = from_keras(tmp_path / "m.keras")
+    assert [s.activations[0].name for s in net.stages()] == ["gelu", "relu", "softplus",
+                                                             "identity"]
+    kernels = [np.asarray(w, dtype=np.float64) for w in model.get_weights()[::2]]
+    assert [np.asarray(s.weights, dtype=np.float64).T.tolist() for s in net.stages()] == \
+        [k.tolist() for k in kernels]     # each layer's own kernel, in order
+    X = np.random.RandomState(3).normal(size=(200, 3)).astype(np.float32)
+    ref = model.predict(X, verbose=0).astype(np.float64)
+    assert np.abs(net(X) - ref).max() <= 1e-5 * max(1.0, np.abs(ref).max())   # float32 Keras

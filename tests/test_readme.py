@@ -22,6 +22,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
 MODEL_SUFFIXES = (".json", ".pt", ".onnx", ".keras", ".pkl", ".csv")
+os.environ.setdefault("KERAS_BACKEND", "torch")   # as the README's Keras block sets it
 
 
 def _blocks():

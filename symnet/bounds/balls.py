@@ -29,6 +29,8 @@ import flint
 import sympy
 from flint import arb, fmpq, fmpz
 
+from ..alarm import AlarmExpired, alarm_usable, call_with_alarm
+
 __all__ = [
     "Uncertifiable",
     "Hull",
@@ -143,23 +145,6 @@ def time_left():
     return not _stack()[-1].expired()
 
 
-class _Alarm(BaseException):
-    """Raised by the SIGALRM handler (a BaseException, so that no library swallows it)."""
-
-
-def _can_use_alarm():
-    import signal
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
-            threading.main_thread():
-        return False
-    try:
-        if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-            return False  # somebody else's timer is running: leave it alone
-        return signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
-    except (ValueError, OSError):  # pragma: no cover
-        return False
-
-
 def run_within_budget(fn):
     """``fn()``, interrupted with :class:`TimeUp` when the active budget runs out.
 
@@ -175,31 +160,18 @@ def run_within_budget(fn):
     ...     run_within_budget(lambda: 6 * 7)
     42
     """
-    import signal
-
     deadline = _stack()[-1]
-    if deadline.end == math.inf or not _can_use_alarm():
+    if deadline.end == math.inf or not alarm_usable():
         out = fn()
         deadline.check()
         return out
     left = deadline.end - time.monotonic()
     if left <= 0:
         deadline.check()
-
-    def handler(signum, frame):
-        raise _Alarm()
-
-    old = signal.signal(signal.SIGALRM, handler)
     try:
-        signal.setitimer(signal.ITIMER_REAL, left)
-        try:
-            return fn()
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _Alarm:
+        return call_with_alarm(fn, left)
+    except AlarmExpired:
         raise TimeUp(f"the time budget of {deadline.seconds:g} s ran out") from None
-    finally:
-        signal.signal(signal.SIGALRM, old)
 
 
 class precision:

@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import signal
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -42,6 +40,7 @@ import numpy as np
 import sympy
 
 from .._validate import as_int, as_seconds
+from ..alarm import AlarmExpired, alarm_usable, call_with_alarm
 from ..errors import ArgumentError, NotSupportedError, ResourceError
 from ..expand import expand
 from .equations import System, check_template, unknowns_of
@@ -419,42 +418,19 @@ class _LambdaEval:
 # time limits
 # ---------------------------------------------------------------------------
 
-class _TimeUp(BaseException):
-    """Raised by the alarm; a BaseException so that sympy cannot swallow it."""
-
-
 def _limited(fn, seconds, what):
-    """Run ``fn()``; ResourceError when it takes longer than ``seconds`` (SIGALRM).
+    """Run ``fn()``; ResourceError when it takes longer than ``seconds``.
 
-    Without SIGALRM (not the main thread, or another timer running) the
-    call is not limited.
+    Uses :func:`symnet.alarm.call_with_alarm`; where no alarm can be set (not
+    the main thread, or another timer running) the call is not limited.
     """
-    usable = (seconds is not None and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if usable:
-        try:
-            usable = (signal.getitimer(signal.ITIMER_REAL)[0] == 0 and
-                      signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None))
-        except (ValueError, OSError):  # pragma: no cover
-            usable = False
-    if not usable:
+    if seconds is None or not alarm_usable():
         return fn()
-
-    def handler(signum, frame):
-        raise _TimeUp()
-
-    old = signal.signal(signal.SIGALRM, handler)
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return fn()
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _TimeUp:
+        return call_with_alarm(fn, seconds)
+    except AlarmExpired:
         raise ResourceError(f"{what} did not finish within {seconds:g} s; use "
                             "method='numeric', or a larger timeout") from None
-    finally:
-        signal.signal(signal.SIGALRM, old)
 
 
 # ---------------------------------------------------------------------------

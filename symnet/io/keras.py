@@ -344,7 +344,7 @@ def _build(entries, h5, src, exact, inputs, np):
     for k, (cls, lcfg, name, layer) in enumerate(entries):
         snake = _snake(cls)
         path = f"layers/{snake}" if snake not in counts else f"layers/{snake}_{counts[snake]}"
-        counts[snake] = counts.get(snake, -1) + 1
+        counts[snake] = counts.get(snake, 0) + 1   # Keras: dense, dense_1, dense_2, ...
         where = f"layer {name!r} ({cls})"
         last = k == last_k
         if cls == "InputLayer":
@@ -489,7 +489,7 @@ def _write_keras_file(path, layers, *, functional=False, n_in=None):
             snake = _snake(c["class_name"])
             path_ = f"layers/{snake}" if snake not in counts else \
                 f"layers/{snake}_{counts[snake]}"
-            counts[snake] = counts.get(snake, -1) + 1
+            counts[snake] = counts.get(snake, 0) + 1   # Keras: dense, dense_1, dense_2, ...
             if c["class_name"] != "Dense":
                 continue
             k, b = next(it)

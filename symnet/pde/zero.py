@@ -30,7 +30,6 @@ True
 """
 
 import math
-import signal
 import threading
 import time
 
@@ -39,15 +38,12 @@ import sympy
 from sympy.core.evalf import PrecisionExhausted
 
 from .._validate import as_expr
+from ..alarm import AlarmExpired, alarm_usable, call_with_alarm
 from ..errors import ArgumentError
 from .derivatives import _det
 
 __all__ = ["Deadline", "run_limited", "prove_zero", "Formal", "formal_zero", "exp_form", "to_mp",
            "NumEval", "is_clearly_nonzero", "is_exactly_zero"]
-
-
-class _Alarm(BaseException):
-    """Raised by the SIGALRM handler; a BaseException so sympy cannot swallow it."""
 
 
 class _Signal(Exception):
@@ -86,17 +82,6 @@ class Deadline:
 _abandoned = []  # threads left running after a time limit (for diagnostics)
 
 
-def _can_use_alarm():
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return False
-    try:
-        if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
-            return False  # somebody else's timer is running; do not disturb it
-        return signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
-    except (ValueError, OSError):  # pragma: no cover
-        return False
-
-
 def _check_seconds(seconds, who):
     """Refuse a time limit that is neither None nor a number (NaN included)."""
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
@@ -120,21 +105,11 @@ def run_limited(fn, seconds):
         return True, fn()
     if seconds <= 0:
         return False, None
-    if _can_use_alarm():
-        def handler(signum, frame):
-            raise _Alarm()
-
-        old = signal.signal(signal.SIGALRM, handler)
+    if alarm_usable():
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
-            try:
-                return True, fn()
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        except _Alarm:
+            return True, call_with_alarm(fn, seconds)
+        except AlarmExpired:
             return False, None
-        finally:
-            signal.signal(signal.SIGALRM, old)
     box = {}
 
     def target():
