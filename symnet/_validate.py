@@ -48,6 +48,7 @@ __all__ = [
     "as_exact",
     "as_order",
     "as_degree",
+    "as_series_degrees",
     "as_int",
     "as_prec",
     "as_name",
@@ -554,6 +555,36 @@ def as_degree(n, where="degree"):
     2
     """
     return as_order(n, where)
+
+
+def as_series_degrees(series_degree, order, n_layers, *, maximum=MAX_ORDER):
+    """One activation series degree per layer (``expand``'s ``series_degree``).
+
+    ``None`` gives ``order`` for every layer; one int is used for every
+    layer; a sequence must have one degree per layer.  ``maximum`` as in
+    :func:`as_order`.
+
+    Examples
+    --------
+    >>> from symnet._validate import as_series_degrees
+    >>> as_series_degrees(None, 3, 2), as_series_degrees(5, 3, 2), as_series_degrees([2, 4], 3, 2)
+    ([3, 3], [5, 5], [2, 4])
+    """
+    if series_degree is None:
+        return [order] * n_layers
+    if isinstance(series_degree, (list, tuple)) or (hasattr(series_degree, "__len__")
+                                                     and not isinstance(series_degree, str)):
+        qs = list(series_degree)
+        if len(qs) != n_layers:
+            raise ShapeError(f"series_degree: expected one degree per layer ({n_layers} "
+                             f"layers), got {len(qs)}: {qs}")
+    else:
+        qs = [series_degree] * n_layers
+    try:
+        return [as_order(q, "series_degree", maximum=maximum) for q in qs]
+    except OrderError:
+        raise OrderError(f"series_degree must be a non-negative int or one per layer, "
+                         f"got {series_degree!r}") from None
 
 
 def as_prec(prec, where="prec"):

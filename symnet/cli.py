@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 
+from symnet.cli_args import nonnegative_int, point_text, positive_int
 from symnet.errors import ArgumentError
 
 __all__ = ["main", "build_parser"]
@@ -299,24 +300,6 @@ def _convert_floats(net, exact, rationalize):
     return net.rationalize() if exact else net
 
 
-def _parse_point(text, n, what="--at"):
-    from symnet._validate import parse_expr as _parse_expr
-
-    parts = [s for s in text.replace(";", ",").split(",") if s.strip()]
-    if len(parts) == 1 and n > 1:
-        parts = parts * n
-    if len(parts) != n:
-        raise ArgumentError(f"{what}: expected {n} comma-separated numbers (one per input), got "
-                         f"{len(parts)}")
-    vals = []
-    for s in parts:
-        v = _parse_expr(s.strip(), what)
-        if v.free_symbols:
-            raise ArgumentError(f"{what}: expected numbers, got {s.strip()!r}")
-        vals.append(float(v) if v.is_Float else v)
-    return vals
-
-
 def _check_format_options(args, fmt):
     """Options that only apply to some output formats: refused elsewhere (a usage error)."""
     applies = {"digits": ("latex", "table"), "standalone": ("latex",),
@@ -351,7 +334,7 @@ def cmd_expand(args, out):
         if args.series_degree is not None:
             raise ArgumentError("--series-degree is only for --mode series")
         if args.at is not None:
-            kw["at"] = _parse_point(args.at, net.n_inputs)
+            kw["at"] = point_text(args.at, net.n_inputs)
     else:
         if args.at is not None:
             raise ArgumentError("--at is only for --mode taylor")
@@ -444,7 +427,7 @@ def cmd_pde(args, out):
     kw = {"timeout": args.timeout}
     if args.point is not None:
         order = variables if variables is not None else arch.inputs
-        kw["point"] = dict(zip(order, _parse_point(args.point, len(order), "--point")))
+        kw["point"] = dict(zip(order, point_text(args.point, len(order), "--point")))
     with _progress(args, "checking the PDE constraints"):
         res = symnet.check_pde(expr, arch, **kw)
     if not args.quiet:
@@ -535,27 +518,6 @@ def cmd_info(args, out):
 # the parser
 # ---------------------------------------------------------------------------
 
-def _positive_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return v
-
-
-def _order(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") \
-            from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return v
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors as one line on stderr and exit code 1 (as every error)."""
 
@@ -591,8 +553,8 @@ def build_parser():
 
     d = sub.add_parser("demo", parents=[common],
                        help="expand a built-in example network and explain it")
-    d.add_argument("--order", type=_order, default=3, help="expansion order (default 3)")
-    d.add_argument("--top", type=_positive_int, default=8, help="coefficients to list")
+    d.add_argument("--order", type=nonnegative_int, default=3, help="expansion order (default 3)")
+    d.add_argument("--top", type=positive_int, default=8, help="coefficients to list")
     d.set_defaults(func=cmd_demo)
 
     e = sub.add_parser(
@@ -602,13 +564,13 @@ def build_parser():
                     "--trust-pickle a pickled scikit-learn model) into its polynomial. The "
                     "polynomial goes to stdout (or --out); a one-line summary goes to stderr.")
     e.add_argument("model", metavar="MODEL", help="model file")
-    e.add_argument("--order", "-q", type=_order, default=3, help="total degree (default 3)")
+    e.add_argument("--order", "-q", type=nonnegative_int, default=3, help="total degree (default 3)")
     e.add_argument("--mode", choices=["series", "taylor"], default="series",
                    help="series: NN2Poly's polynomial (default); taylor: the exact Taylor "
                         "polynomial at --at")
     e.add_argument("--at", metavar="POINT", help="taylor mode: the point, e.g. '0,1/2,0' "
                                                  "(default the origin)")
-    e.add_argument("--series-degree", type=_order, metavar="Q",
+    e.add_argument("--series-degree", type=nonnegative_int, metavar="Q",
                    help="series mode: degree of each activation's series (default --order)")
     e.add_argument("--domain", choices=["QQ", "RR"],
                    help="coefficients: QQ exact, RR float64 (default: exact for exact weights, "
@@ -623,14 +585,14 @@ def build_parser():
     conv = e.add_mutually_exclusive_group()
     conv.add_argument("--exact", action="store_true",
                       help="convert float weights to their exact binary values")
-    conv.add_argument("--rationalize", type=_positive_int, metavar="K",
+    conv.add_argument("--rationalize", type=positive_int, metavar="K",
                       help="round float weights to the nearest k/K (e.g. 64)")
     e.add_argument("--trust-pickle", action="store_true",
                    help="read a pickled (or joblib) scikit-learn model: unpickling runs code "
                         "stored in the file, so only for files you trust")
-    e.add_argument("--top", type=_positive_int,
+    e.add_argument("--top", type=positive_int,
                    help="rows of the coefficient table (default 20)")
-    e.add_argument("--digits", type=_positive_int, help="LaTeX: significant digits of floats")
+    e.add_argument("--digits", type=positive_int, help="LaTeX: significant digits of floats")
     e.add_argument("--standalone", action="store_true",
                    help="LaTeX: a complete document (polynomial and coefficient table)")
     e.add_argument("--all-monomials", action="store_true",
@@ -650,7 +612,7 @@ def build_parser():
     arch.add_argument("--tree", metavar="SPEC", help="a tree such as '((x,y),z)'")
     arch.add_argument("--neuron", action="store_true",
                       help="a single neuron sigma(w.x + b) of the inputs")
-    arch.add_argument("--ridges", type=_positive_int, metavar="M",
+    arch.add_argument("--ridges", type=positive_int, metavar="M",
                       help="a sum of M ridge functions of two inputs")
     p.add_argument("--vars", metavar="X,Y,...",
                    help="inputs for --neuron/--ridges (default: EXPR's symbols, sorted); with "

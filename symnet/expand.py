@@ -24,14 +24,14 @@ import warnings
 
 import sympy
 
-from ._validate import as_order, as_prec, as_weight, memory_limit_bytes
+from ._validate import as_order, as_prec, as_series_degrees, as_weight, memory_limit_bytes
 from .activations import PolynomialRule, get_activation
 from .engines import Plan, get_engine
 from .engines.cost import (BASE_BYTES, MAX_WORK, OPS_PER_SECOND, describe_bytes,
                            describe_count, describe_seconds)
 from .engines.cost import estimate as cost_estimate
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
-                     NonAnalyticActivationError, OrderError, ShapeError, SymnetError,
+                     NonAnalyticActivationError, ShapeError, SymnetError,
                      WeightError)
 from .network import Network
 
@@ -123,25 +123,6 @@ def _check_cost(net, order, domain, memory_limit, *, mode="series", points=1, pr
             f"({describe_seconds(MAX_WORK / OPS_PER_SECOND)}); lower the order, or pass "
             "memory_limit=None to run it anyway")
     return limit
-
-
-def _series_degrees(net, order, series_degree):
-    L = len(net.stages())
-    if series_degree is None:
-        return [order] * L
-    if isinstance(series_degree, (list, tuple)) or (hasattr(series_degree, "__len__")
-                                                     and not isinstance(series_degree, str)):
-        qs = list(series_degree)
-        if len(qs) != L:
-            raise ShapeError(f"series_degree: expected one degree per layer ({L} layers), "
-                             f"got {len(qs)}: {qs}")
-    else:
-        qs = [series_degree] * L
-    try:
-        return [as_order(q, "series_degree", maximum=None) for q in qs]
-    except OrderError:
-        raise OrderError(f"series_degree must be a non-negative int or one per layer, "
-                         f"got {series_degree!r}") from None
 
 
 def _choose_domain(net, domain, at_floats=False):
@@ -345,7 +326,7 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
         if at is not None:
             raise ArgumentError(f"at= is only for mode='taylor' (series mode expands every "
                                 f"activation at 0 by definition), got at={at!r}")
-        qs = _series_degrees(net, order, series_degree)
+        qs = as_series_degrees(series_degree, order, len(net.stages()), maximum=None)
         dom = _choose_domain(net, domain)
         eng = get_engine(engine, domain=dom)
         if not hasattr(eng, "check"):   # refused before any series or table is built

@@ -21,47 +21,10 @@ import argparse
 import json
 import sys
 
+from ..cli_args import box_text
 from ..errors import ArgumentError
 
-__all__ = ["add_parser", "cmd_compress", "parse_box_text"]
-
-
-def parse_box_text(text, n):
-    """A box from the command line: ``lo,hi`` (every input) or ``lo,hi;lo,hi;...``.
-
-    Numbers are parsed safely (``1/2``, ``-3``, ``0.25``; never evaluated);
-    brackets are allowed (``[-1,1]``, which argparse does not mistake for an
-    option, unlike ``-1,1``: write ``--box=-1,1`` or ``--box '[-1,1]'``).
-
-    Examples
-    --------
-    >>> from symnet.approximation.cli import parse_box_text
-    >>> parse_box_text("-1,1/2", 2)
-    [(-1, 1/2), (-1, 1/2)]
-    >>> parse_box_text("[0, 1]; [-2, 2]", 2)
-    [(0, 1), (-2, 2)]
-    """
-    from .._validate import as_exact
-    from ..errors import BoxError, WeightError
-    for ch in "[]()":
-        text = text.replace(ch, "")
-    pairs = [p for p in text.split(";") if p.strip()]
-    if len(pairs) == 1 and n > 1:
-        pairs = pairs * n
-    if len(pairs) != n:
-        raise BoxError(f"--box: expected one pair 'lo,hi' or {n} pairs separated by ';', got "
-                       f"{len(pairs)}")
-    out = []
-    for p in pairs:
-        parts = [s.strip() for s in p.split(",")]
-        if len(parts) != 2:
-            raise BoxError(f"--box: expected 'lo,hi', got {p.strip()!r}")
-        try:
-            lo, hi = (as_exact(s, "--box") for s in parts)
-        except WeightError as e:
-            raise BoxError(str(e)) from None
-        out.append((lo, hi))
-    return out
+__all__ = ["add_parser", "cmd_compress"]
 
 
 def _read_data(path, n):
@@ -81,7 +44,7 @@ def cmd_compress(args, out):
     """Run ``symnet compress``: the report (and the polynomial) to ``out`` or ``--out``."""
     import symnet
     net, kind = args.read_model(args)
-    box = parse_box_text(args.box, net.n_inputs)
+    box = box_text(args.box, net.n_inputs)
     data = _read_data(args.data, net.n_inputs) if args.data else None
     c = symnet.compress(net, box=box, data=data, degree=args.degree, order=args.order,
                         terms=args.terms, method=args.method, samples=args.samples,

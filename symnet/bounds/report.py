@@ -21,8 +21,8 @@ import numpy as np
 import sympy
 from flint import arb
 
-from .._validate import (as_degree, as_int, as_prec, as_seconds, available_memory,
-                         refuse_if_over)
+from .._validate import (as_int, as_prec, as_seconds, as_series_degrees,
+                         available_memory, refuse_if_over)
 from ..errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError, OrderError,
                       ShapeError, UncertifiedBoundError, WeightError)
 from .arbprint import ArbPrinter, to_ball
@@ -223,26 +223,6 @@ def _check_poly(net, poly):
     if len(orders) > 1 or len(centers) > 1:
         raise ShapeError("the polynomials differ in order or centre; bound them one by one")
     return polys
-
-
-def _series_degrees(net, order, series_degree):
-    """One series degree per stage (the expand convention, validated here)."""
-    L = len(net.stages())
-    if series_degree is None:
-        return [order] * L
-    if isinstance(series_degree, (list, tuple)) or (hasattr(series_degree, "__len__")
-                                                     and not isinstance(series_degree, str)):
-        qs = list(series_degree)
-        if len(qs) != L:
-            raise ShapeError(f"series_degree: expected one degree per layer ({L} layers), "
-                             f"got {len(qs)}: {qs}")
-    else:
-        qs = [series_degree] * L
-    try:
-        return [as_degree(q, "series_degree") for q in qs]
-    except OrderError:
-        raise OrderError(f"series_degree must be a non-negative int or one per layer, "
-                         f"got {series_degree!r}") from None
 
 
 def _poly_vectors(B, polys):
@@ -579,7 +559,7 @@ def error_bound(net, poly, box, *, mode=None, series_degree=None, tm_order=None,
         raise ArgumentError(f"mode must be None, 'series' or 'taylor', got {mode!r}")
     if series_degree is None and meta.get("mode") == "series":
         series_degree = meta.get("series_degree")
-    qs = _series_degrees(net, Q, series_degree)
+    qs = as_series_degrees(series_degree, Q, len(net.stages()))
     if tm_order is None:
         tm_order = _default_tm_order(net, Q)
     else:

@@ -29,6 +29,7 @@ from fractions import Fraction
 import sympy
 
 from .._validate import as_name
+from ..cli_args import order_at_most, positive_int
 from ..errors import ArgumentError, FormatError
 
 __all__ = []
@@ -146,18 +147,6 @@ def parse_spec(text):
     return sizes, act
 
 
-def _order_arg(text):
-    if not _INT.match(text.strip()) or int(text) < 0 or int(text) > 64:
-        raise argparse.ArgumentTypeError(f"expected an order in 0..64, got {text!r}")
-    return int(text)
-
-
-def _positive(text):
-    if not _INT.match(text.strip()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(text)
-
-
 def _ridge_arg(text):
     v = _cell(text, True, "--ridge")
     if v is None or v < 0:
@@ -175,7 +164,7 @@ def add_parser(subparsers, common):
                     "--network solve for the weights of a tanh network that realises it. "
                     "Columns: the inputs, then the target (or --target).")
     f.add_argument("data", metavar="DATA.csv", help="CSV file: one row per sample")
-    f.add_argument("--order", "-q", type=_order_arg, required=True, help="total degree")
+    f.add_argument("--order", "-q", type=order_at_most(64), required=True, help="total degree")
     f.add_argument("--network", metavar="SPEC",
                    help="hidden layer sizes, e.g. '3' or '4,2', optionally ':ACTIVATION' "
                         "(default tanh); the output layer is linear")
@@ -189,7 +178,7 @@ def add_parser(subparsers, common):
                      help="compute in float64 even for integer data")
     f.add_argument("--method", choices=["numeric", "exact"], default="numeric",
                    help="how to solve for the weights (default numeric)")
-    f.add_argument("--starts", type=_positive, default=32,
+    f.add_argument("--starts", type=positive_int, default=32,
                    help="numeric: random starts (default 32)")
     f.add_argument("--seed", type=int, default=0, help="numeric: seed (default 0)")
     f.add_argument("--format", "-f", choices=["text", "latex"], default="text")

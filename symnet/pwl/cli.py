@@ -20,39 +20,13 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
+from ..cli_args import box_text, positive_int
 from ..errors import ArgumentError
 
-__all__ = ["add_parser", "cmd_regions", "parse_box_text"]
-
-
-def parse_box_text(text, n):
-    """``"lo,hi"`` (every input) or ``"lo,hi;lo,hi;..."`` (one pair per input), exact.
-
-    Examples
-    --------
-    >>> from symnet.pwl.cli import parse_box_text
-    >>> parse_box_text("-1,1/2", 2)
-    [('-1', '1/2'), ('-1', '1/2')]
-    """
-    from ..errors import BoxError
-
-    text = text.replace("[", "").replace("]", "").replace("(", "").replace(")", "")
-    pairs = [p.strip() for p in text.split(";") if p.strip()]
-    out = []
-    for p in pairs:
-        parts = [s.strip() for s in p.replace(":", ",").split(",")]
-        if len(parts) != 2 or not all(parts):
-            raise BoxError(f"--box: expected 'lo,hi' pairs separated by ';', got {p!r}")
-        out.append(tuple(parts))
-    if len(out) == 1 and n > 1:
-        out = out * n
-    if len(out) != n:
-        raise BoxError(f"--box: the model has {n} inputs, got {len(out)} (lo, hi) pairs")
-    return out
+__all__ = ["add_parser", "cmd_regions"]
 
 
 def cmd_regions(args, out):
@@ -77,7 +51,7 @@ def cmd_regions(args, out):
     if read is None:  # pragma: no cover - symnet.cli always passes its reader
         raise ArgumentError("symnet regions needs the command line's model reader")
     net, kind = read(args)
-    box = None if args.box is None else parse_box_text(args.box, net.n_inputs)
+    box = None if args.box is None else box_text(args.box, net.n_inputs)
     t0 = time.monotonic()
     pw = symnet.piecewise(net, box=box, max_regions=args.max_regions, method=args.method)
     if args.merged:
@@ -109,16 +83,6 @@ def cmd_regions(args, out):
     return 0
 
 
-def _positive(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return v
-
-
 def add_parser(sub, common, read_model=None):
     """Add ``regions`` to the ``symnet`` subcommands (``read_model(args) -> (net, kind)``).
 
@@ -145,13 +109,13 @@ def add_parser(sub, common, read_model=None):
                         "csv (one row per region)")
     r.add_argument("--merged", action="store_true",
                    help="merge adjacent regions with the same affine map (the pieces)")
-    r.add_argument("--max-regions", type=_positive, default=100_000, metavar="N",
+    r.add_argument("--max-regions", type=positive_int, default=100_000, metavar="N",
                    help="stop with an estimate beyond N regions (default 100000)")
     r.add_argument("--method", choices=["auto", "vertex", "lp"], default="auto",
                    help="region engine (default: vertex up to 5 inputs, else lp)")
     r.add_argument("--activations", metavar="A1,A2,...",
                    help="torch state files: one activation per Linear layer")
-    r.add_argument("--rationalize", type=_positive, metavar="K",
+    r.add_argument("--rationalize", type=positive_int, metavar="K",
                    help="round float weights to the nearest k/K first")
     r.add_argument("--all", action="store_true", help="text: list every region")
     r.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
