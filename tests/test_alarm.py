@@ -7,7 +7,7 @@ import time
 import pytest
 
 from symnet import ArgumentError
-from symnet.alarm import REPEAT, AlarmExpired, alarm_usable, call_with_alarm
+from symnet.alarm import AlarmExpired, alarm_usable, call_with_alarm
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no POSIX timers")
 
@@ -31,7 +31,7 @@ def test_interrupts_a_long_call_and_restores_the_handler():
     t0 = time.monotonic()
     with pytest.raises(AlarmExpired):
         call_with_alarm(spin, 0.1)
-    assert 0.09 <= time.monotonic() - t0 < 5
+    assert 0.09 <= time.monotonic() - t0 < 10   # not the 30 s of the spin
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert alarm_usable()
 
@@ -50,7 +50,7 @@ def test_an_alarm_swallowed_once_is_repeated():
     t0 = time.monotonic()
     with pytest.raises(AlarmExpired):
         call_with_alarm(stubborn, 0.1)
-    assert len(swallowed) == 1 and time.monotonic() - t0 < 0.1 + 20 * REPEAT
+    assert len(swallowed) == 1 and time.monotonic() - t0 < 10   # not the 60 s of two spins
 
 
 def test_errors_of_the_call_propagate_and_the_timer_is_removed():

@@ -98,13 +98,13 @@ def test_deadline_and_budget():
 def test_run_within_budget_interrupts_long_python_work():
     def slow():
         t = time.monotonic()
-        while time.monotonic() - t < 5:
+        while time.monotonic() - t < 60:
             pass
         return 1
     t0 = time.monotonic()
     with budget(Deadline(0.2)):
         with pytest.raises(TimeUp):
             run_within_budget(slow)
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 30   # interrupted, not run to the end
     with budget(Deadline(5)):
         assert run_within_budget(lambda: 42) == 42

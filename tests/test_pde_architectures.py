@@ -152,7 +152,7 @@ def test_the_protocol_hooks_are_called():
     t0 = time.perf_counter()
     with pytest.raises(ResourceError, match="2,001,000 constraints"):
         pde_constraints(Affine(*sympy.symbols("v0:2000")))       # refused from size_estimate
-    assert time.perf_counter() - t0 < 2
+    assert time.perf_counter() - t0 < 10    # refused, not built: a hang would cross this
 
 
 def test_an_architecture_must_implement_the_protocol():

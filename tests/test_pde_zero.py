@@ -27,9 +27,9 @@ def test_run_limited_stops_a_long_computation():
     from symnet.pde.zero import run_limited
 
     t0 = time.monotonic()
-    finished, value = run_limited(lambda: time.sleep(3) or 1, 0.2)
+    finished, value = run_limited(lambda: time.sleep(60) or 1, 0.2)
     assert (finished, value) == (False, None)
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 30   # interrupted, not run to the end
     assert run_limited(lambda: 42, 1.0) == (True, 42)
 
 

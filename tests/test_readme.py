@@ -14,7 +14,6 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -97,11 +96,9 @@ def test_readme_block(lang, code, workdir, monkeypatch):
             warnings.simplefilter("ignore")   # the README's output, not its warnings
             exec(compile(code, "README.md", "exec"), ns)  # noqa: S102 - the README's own code
         tests = [f for k, f in ns.items() if k.startswith("test_") and callable(f)]
-        for f in tests:   # the property-test example: a false conjecture, falsified quickly
-            t0 = time.monotonic()
+        for f in tests:   # the property-test example: a false conjecture, falsified
             with pytest.raises(AssertionError):
                 f()
-            assert time.monotonic() - t0 < 20
         return
     argv = code
     files = [a for i, a in enumerate(argv) if a.endswith(MODEL_SUFFIXES)
