@@ -30,7 +30,7 @@ from .engines import Plan, get_engine
 from .engines.cost import (BASE_BYTES, MAX_WORK, OPS_PER_SECOND, describe_bytes,
                            describe_count, describe_seconds)
 from .engines.cost import estimate as cost_estimate
-from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError,
+from .errors import (ActivationError, ArgumentError, DomainError, ExpansionTooLargeError, InputError,
                      NonAnalyticActivationError, ShapeError, SymnetError,
                      WeightError)
 from .network import Network
@@ -165,15 +165,21 @@ def _check_at(net, at):
 
 
 def _surrogate_rule(sur, where):
-    """A PolynomialRule from an Approximation-like object, a rule or coefficients."""
+    """``(rule, activation name or None)`` from an Approximation, a rule or coefficients."""
     if isinstance(sur, PolynomialRule):
-        return sur
+        return sur, None
     coeffs = getattr(sur, "coefficients", sur)
+    act = getattr(sur, "activation", None)
     try:
-        return PolynomialRule(list(coeffs))
+        return PolynomialRule(list(coeffs)), getattr(act, "name", None)
     except (TypeError, ValueError) as e:
         raise ArgumentError(f"{where}: expected an Approximation (or its exact coefficients), "
                             f"got {type(sur).__name__} ({e})") from None
+
+
+def _is_surrogate_list(surrogate):
+    return isinstance(surrogate, (list, tuple)) and not all(
+        isinstance(c, (int, float)) or isinstance(c, sympy.Basic) for c in surrogate)
 
 
 def _series_rules(net, qs, surrogate):
@@ -186,10 +192,20 @@ def _series_rules(net, qs, surrogate):
         if isinstance(surrogate, dict):
             by_name = {get_activation(k).name: _surrogate_rule(v, f"surrogate[{k!r}]")
                        for k, v in surrogate.items()}  # aliases and family spellings too
-        elif isinstance(surrogate, (list, tuple)) and len(surrogate) == len(stages) and not all(
-                isinstance(c, (int, float)) or isinstance(c, sympy.Basic) for c in surrogate):
-            per_layer = [None if v is None else _surrogate_rule(v, f"surrogate[{k}]")
-                         for k, v in enumerate(surrogate)]
+        elif _is_surrogate_list(surrogate):
+            active = [k for k, s in enumerate(stages)
+                      if not all(a.is_identity for a in s.activations)]
+            if len(surrogate) == len(stages):
+                layers = list(range(len(stages)))
+            elif len(surrogate) == len(active):   # the identity output layer may be left out
+                layers = active
+            else:
+                raise ShapeError(f"surrogate: expected one entry per layer ({len(stages)}, or "
+                                 f"{len(active)} without the identity layers), got "
+                                 f"{len(surrogate)}")
+            per_layer = [None] * len(stages)
+            for k, v in zip(layers, surrogate):
+                per_layer[k] = None if v is None else _surrogate_rule(v, f"surrogate[{k}]")
         else:
             single = _surrogate_rule(surrogate, "surrogate")
     out, cache = [], {}
@@ -199,25 +215,33 @@ def _series_rules(net, qs, surrogate):
             if act.is_identity:
                 rules.append(None)
                 continue
-            rule = None
+            given = None
             if single is not None:
-                rule = single
+                given = single
             elif by_name is not None:
-                rule = by_name.get(act.name)
+                given = by_name.get(act.name)
             elif per_layer is not None:
-                rule = per_layer[k]
+                given = per_layer[k]
+            if given is not None:
+                rule, made_for = given
+                if made_for is not None and made_for != act.name:
+                    raise ActivationError(
+                        f"neuron {node!r} uses {act.name!r}, but the surrogate given for it "
+                        f"approximates {made_for!r}; pass one made with "
+                        f"symnet.approximate({act.name!r}, ...) (or a dict name -> surrogate)")
+                rules.append(rule)
+                continue
+            if not act.analytic:
+                raise NonAnalyticActivationError(
+                    f"neuron {node!r} uses {act.name!r}, which is not analytic: it has no "
+                    "Maclaurin series, so series mode cannot expand it; use mode='taylor' "
+                    "at a point off its kinks, symnet.piecewise(net) for the exact "
+                    "piecewise-linear map, or expand(..., surrogate=symnet.approximate(...)) "
+                    "for a polynomial surrogate")
+            key = (act.name, qs[k])
+            rule = cache.get(key)
             if rule is None:
-                if not act.analytic:
-                    raise NonAnalyticActivationError(
-                        f"neuron {node!r} uses {act.name!r}, which is not analytic: it has no "
-                        "Maclaurin series, so series mode cannot expand it; use mode='taylor' "
-                        "at a point off its kinks, symnet.piecewise(net) for the exact "
-                        "piecewise-linear map, or expand(..., surrogate=symnet.approximate(...)) "
-                        "for a polynomial surrogate")
-                key = (act.name, qs[k])
-                rule = cache.get(key)
-                if rule is None:
-                    rule = cache[key] = act.series_rule(qs[k])
+                rule = cache[key] = act.series_rule(qs[k])
             rules.append(rule)
         out.append(tuple(rules))
     return tuple(out)

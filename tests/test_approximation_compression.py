@@ -142,3 +142,17 @@ def test_big_sympy_free_of_floats():
     net = Network.dense([[[sympy.Rational(1, 2)]], [[2]]], activations=["tanh", "identity"])
     c = compress(net, box=(-1, 1), degree=3, order=3)
     assert all(v.is_Rational for v in c.polynomial.terms().values())
+
+
+def test_given_surrogates_must_cover_the_box_and_any_form_prints():
+    from symnet import approximate
+
+    net = Network.dense([[[1]], [[1]]], activations=["tanh", "identity"])
+    c = compress(net, box=[(-2, 2)], surrogates=approximate("tanh", (-1, 1), 3))
+    assert c.certified_error is None and "covers [-1, 1]" in c.certified_reason
+    assert "certified max error: none (the surrogate of neuron" in str(c)
+    ap = approximate("tanh", (-1, 1), 3)
+    for given, label in ((ap, "every layer: tanh"), ({"tanh": ap}, "tanh: tanh"),
+                         ([ap, None], "layer 1: tanh")):
+        c = compress(net, box=[(-1, 1)], surrogates=given)
+        assert label in str(c) and c.certified_error is not None

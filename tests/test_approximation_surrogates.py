@@ -225,3 +225,27 @@ def test_error_bound_accounts_for_surrogates_and_refuses_outside_their_interval(
     assert b.certified and np.abs(net(X)[:, 0] - p(X)).max() <= float(b) < 0.2
     with pytest.raises(UncertifiedBoundError, match="covers .*certified range"):
         symnet.error_bound(net, p, [(-3, 3), (-3, 3)])
+
+
+def test_a_surrogate_for_another_activation_is_refused():
+    """A tanh surrogate on a sigmoid neuron would give a false certified bound: refused."""
+    from symnet.errors import ActivationError
+
+    net = Network.dense([[[1]], [[1]]], activations=["sigmoid", "identity"])
+    ap = approximate("tanh", (-1, 1), 5)
+    for given in (ap, {"sigmoid": ap}, [ap, None], [ap]):
+        with pytest.raises(ActivationError, match="approximates 'tanh'"):
+            expand(net, 5, surrogate=given)
+    relu = Network.dense([[[1]], [[1]]], activations=["relu", "identity"])
+    with pytest.raises(ActivationError, match="uses 'relu'"):
+        expand(relu, 3, surrogate={"relu": ap})
+    good = approximate("sigmoid", (-1, 1), 5)
+    assert expand(net, 5, surrogate=good) == expand(net, 5, surrogate={"sigmoid": good})
+
+
+def test_per_layer_surrogates_may_leave_out_the_identity_layer():
+    net = Network.dense([[[1, 2]], [[1]], [[3]]], activations=["relu", "tanh", "identity"])
+    aps = [approximate("relu", (-3, 3), 4), approximate("tanh", (-3, 3), 5)]
+    assert expand(net, 4, surrogate=aps) == expand(net, 4, surrogate=aps + [None])
+    with pytest.raises(ShapeError, match="one entry per layer"):
+        expand(net, 4, surrogate=aps[:1])

@@ -304,3 +304,25 @@ def test_results_print():
     assert res._repr_latex_().startswith("$\\displaystyle ")
     assert repr(res) == "<WeightSolutions exact: finite, 2 solutions in 1 orbit>"
     assert len(res) == 2 and list(res) == res.solutions and res[0] == res.solutions[0]
+
+
+def test_series_mode_with_hidden_biases_says_the_network_differs():
+    """NN2Poly's series polynomial is not the network's Taylor polynomial when biases are free."""
+    net = Network.mlp([1, 1, 1], activation=["tanh", "identity"])
+    x1 = net.inputs[0]
+    exact = solve_weights(net, 2 * x1, 1)                    # a family with b1_1 free
+    assert any("can differ from the network's own Taylor" in n for n in exact.notes)
+    num = solve_weights(net, 2 * x1, 1, method="numeric", starts=8)
+    checks = [o.taylor_check for o in num.orbits if o.is_solution]
+    assert checks and all(c is not None for c in checks)
+    assert max(checks) > 1e-3 and all(o.check < 1e-8 for o in num.orbits if o.is_solution)
+    # the same network solved in Taylor mode: no such note, the network itself matches
+    tay = solve_weights(net, 2 * x1, 1, method="numeric", mode="taylor", starts=8)
+    assert not any("Taylor polynomial" in n for n in tay.notes)
+    sol = next(o.representative for o in tay.orbits if o.is_solution)
+    p = expand(net.subs({u: float(v) for u, v in sol.items()}), 1, mode="taylor")
+    assert abs(float(p.coeff((1,))) - 2) < 1e-8 and abs(float(p.coeff((0,)))) < 1e-8
+    # no hidden bias: series mode is the network's Taylor polynomial, no note
+    w, a = sympy.symbols("w a")
+    plain = Network.dense([[[w]], [[a]]], inputs=[x1], activations=["tanh", "identity"])
+    assert not any("Taylor polynomial" in n for n in solve_weights(plain, 2 * x1, 1).notes)

@@ -105,10 +105,17 @@ class Compression:
     # -- text ---------------------------------------------------------------
     def __str__(self):
         lines = [f"Compression of {self.name} ({self.network_parameters:,} parameters)"]
-        for k, a in enumerate(self.surrogates, start=1):
-            if a is not None:
+        sur = self.surrogates
+        if isinstance(sur, dict):
+            labelled = [(f"{name}", a) for name, a in sur.items()]
+        elif isinstance(sur, (list, tuple)):
+            labelled = [(f"layer {k}", a) for k, a in enumerate(sur, start=1)]
+        else:
+            labelled = [("every layer", sur)]
+        for label, a in labelled:
+            if a is not None and hasattr(a, "interval"):
                 lo, hi = a.interval
-                lines.append(f"  layer {k}: {a.name} -> degree {a.degree} {a.method} surrogate "
+                lines.append(f"  {label}: {a.name} -> degree {a.degree} {a.method} surrogate "
                              f"on [{lo}, {hi}], max error <= {_fmt(float(a.max_error))}")
         how = "" if self.terms is None else \
             f", the {self.terms} largest kept" + (", refitted by least squares" if self.refit
@@ -265,8 +272,6 @@ def compress(net, box=None, data=None, *, degree=4, order=None, terms=None, meth
     ------
     ArgumentError
         Neither box nor data; surrogates that do not cover the data.
-    UncertifiedBoundError
-        Surrogates whose interval misses a certified range on the box.
 
     Examples
     --------

@@ -268,6 +268,30 @@ class System:
         return _mono(self.inputs, e)
 
 
+def series_is_taylor(net):
+    """Whether series mode's coefficients are the network's own Taylor coefficients at 0.
+
+    True unless a non-polynomial activation has a bias that is not 0: there
+    series mode expands ``tanh`` around 0 and substitutes ``w x + b`` (the
+    NN2Poly polynomial), while the network's Taylor coefficients hold
+    ``tanh(b)`` and its derivatives.
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.fit.equations import series_is_taylor
+    >>> series_is_taylor(Network.mlp([1, 1, 1], activation=["tanh", "identity"]))
+    False
+    >>> series_is_taylor(Network.mlp([1, 1, 1], activation=["square", "identity"]))
+    True
+    """
+    for stage in net.stages():
+        if any(a.rule.kind != "polynomial" for a in stage.activations) and \
+                any(b != 0 for b in stage.biases):
+            return False
+    return True
+
+
 def coefficient_equations(net, target, order, *, as_system=False, mode="series",
                           series_degree=None):
     """The equations ``c_alpha(W) = t_alpha`` for every monomial of degree <= ``order``.

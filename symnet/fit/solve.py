@@ -41,9 +41,9 @@ import sympy
 
 from .._validate import as_int, as_seconds
 from ..alarm import AlarmExpired, alarm_usable, call_with_alarm
-from ..errors import ArgumentError, NotSupportedError, ResourceError
+from ..errors import ArgumentError, NotSupportedError, ResourceError, SymnetError
 from ..expand import expand
-from .equations import System, check_template, unknowns_of
+from .equations import System, check_template, series_is_taylor, unknowns_of
 from .symmetries import architecture_symmetries, float_key
 
 __all__ = ["solve_weights", "WeightSolutions"]
@@ -78,6 +78,11 @@ class Orbit:
     check : float or None
         The largest coefficient error of the network ``net.subs(solution)``
         expanded again (numeric), 0 when verified exactly.
+    taylor_check : float or None
+        Series mode with hidden biases only: the largest error of the
+        *Taylor* coefficients of ``net.subs(solution)`` (the network itself,
+        not its series polynomial) against the target; None where they are
+        the same or the solution has free parameters.
     is_solution : bool
         False for a least-squares minimiser that solves nothing (numeric).
     """
@@ -90,6 +95,7 @@ class Orbit:
     local_dimension: int | None = 0
     check: float | None = None
     is_solution: bool = True
+    taylor_check: float | None = None
 
 
 @dataclass
@@ -765,11 +771,12 @@ def _solve_numeric(system, pairs, sym, result, *, starts, seed, scale, tol, weig
             o.check = _check_numeric(system, o.representative)
 
 
-def _check_numeric(system, sol):
+def _check_numeric(system, sol, mode=None):
     """Largest |coefficient - target| of the network ``net.subs(sol)`` expanded again."""
+    mode = system.mode if mode is None else mode
     net = system.net.subs({u: float(v) for u, v in sol.items()})
-    kw = {"series_degree": system.series_degree} if system.mode == "series" else {}
-    p = expand(net, system.order, mode=system.mode, **kw)
+    kw = {"series_degree": system.series_degree} if mode == "series" else {}
+    p = expand(net, system.order, mode=mode, **kw)
     terms = p.as_float().terms() if not p.is_exact else p.terms()
     err = 0.0
     for e in system.monomials:
@@ -908,5 +915,28 @@ def solve_weights(net, target, order, method="exact", *, mode="series", series_d
         _solve_numeric(system, pairs, sym, result, starts=starts, seed=seed, scale=float(scale),
                        tol=float(tol), weight_matrix=weight_matrix, max_orbit=max_orbit,
                        check=bool(check), max_nfev=max_nfev)
+    if mode == "series" and not series_is_taylor(system.net):
+        _compare_with_taylor(system, result, bool(check))
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _compare_with_taylor(system, result, check):
+    """Series mode with hidden biases: say that the series polynomial is not the network's own."""
+    worst = None
+    if check:
+        for o in result.orbits:
+            rep = o.representative
+            if not o.is_solution or any(getattr(v, "free_symbols", None) for v in rep.values()):
+                continue
+            try:
+                o.taylor_check = _check_numeric(system, rep, mode="taylor")
+            except (TypeError, ValueError, SymnetError):
+                continue
+            worst = o.taylor_check if worst is None else max(worst, o.taylor_check)
+    measured = "" if worst is None else \
+        f" (at the solutions found, its Taylor coefficients miss the target by up to {worst:.3g})"
+    result.notes.append(
+        "mode='series' (the NN2Poly polynomial: each activation replaced by its Maclaurin "
+        "polynomial): with hidden biases this polynomial can differ from the network's own Taylor "
+        f"polynomial{measured}; method='numeric', mode='taylor' solves for the network itself")
