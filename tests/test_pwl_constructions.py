@@ -139,3 +139,20 @@ def test_shared_hidden_layer():
     pw = symnet.piecewise(h, box=[(-1, 3)])
     for x in [R(-1), R(1, 2), R(3, 2), R(5, 2)]:
         assert pw([x]) == symnet.piecewise(f)([x]) + symnet.piecewise(g)([x])
+
+
+def test_triangulation_refuses_overlaps_and_hanging_vertices():
+    from symnet.constructions import triangulation
+    from symnet.errors import ArgumentError
+
+    square = [(0, 0), (1, 0), (0, 1), (1, 1)]
+    # two triangles covering the square's area twice over half of it: the areas add up to the
+    # hull's, so only an overlap test tells (this used to return a wrong function silently)
+    with pytest.raises(ArgumentError, match="overlap"):
+        triangulation(square, [(0, 1, 2), (0, 1, 3)], [0, 0, 1, 5])
+    pts = [(0, 0), (2, 0), (0, 2), (1, 0), (1, -1)]
+    with pytest.raises(ArgumentError, match="inside the edge"):
+        triangulation(pts, [(0, 1, 2), (0, 3, 4), (3, 1, 4)], [0, 0, 1, 5, 0])
+    # touching along an edge or at a corner is fine
+    net = triangulation(square, [(0, 1, 3), (0, 3, 2)], [0, 0, 0, 1])
+    assert symnet.piecewise(net, box=[(0, 1), (0, 1)])((1, 1)) == (1,)

@@ -79,6 +79,10 @@ def test_witness_for_different_networks():
     assert w.second == (other.expr().xreplace(sub),)
     assert w.first != w.second and w.difference[0] != 0
     assert "different" in repr(res)
+    # the witness is the exact point itself: both networks evaluate at it as it is
+    assert tuple(w) == w.point and all(isinstance(v, sympy.Rational) for v in w)
+    assert symnet.piecewise(net, box)(w) == w.first
+    assert symnet.piecewise(other, box)(w) == w.second
 
 
 def test_equal_on_a_box_but_not_everywhere():

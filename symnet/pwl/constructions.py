@@ -412,6 +412,7 @@ def triangulation(points, triangles, values, *, inputs=None):
         A.append([gx, gy])
         b.append(v0 - gx * x0 - gy * y0)
         region_pts.append([pts[i] for i in t])
+    _check_conforming(pts, tris)
     net = lattice(A, b, regions=region_pts, inputs=inputs)
     if not _union_is_convex(pts, tris):
         from .regions import piecewise
@@ -426,6 +427,55 @@ def triangulation(points, triangles, values, *, inputs=None):
                         "triangulation(): the domain is not convex and the lattice form "
                         f"differs from the interpolant on the triangle {t}")
     return net
+
+
+def _check_conforming(pts, tris):
+    """Refuse triangles whose interiors overlap, and vertices inside another triangle's edge.
+
+    Both are checked exactly: two triangles' interiors are disjoint iff one of
+    their six edge normals separates them (weakly); a vertex strictly inside
+    an edge it is not an end of makes the interpolant discontinuous there.
+    """
+    corners = [[pts[i] for i in t] for t in tris]
+    boxes = [(min(p[0] for p in P), max(p[0] for p in P), min(p[1] for p in P),
+              max(p[1] for p in P)) for P in corners]
+
+    def separated(P, Q):
+        for R in (P, Q):
+            for k in range(3):
+                (ax, ay), (bx, by) = R[k], R[(k + 1) % 3]
+                nx, ny = by - ay, ax - bx
+                p = [nx * x + ny * y for x, y in P]
+                q = [nx * x + ny * y for x, y in Q]
+                if max(p) <= min(q) or max(q) <= min(p):
+                    return True
+        return False
+
+    for i in range(len(tris)):
+        for j in range(i + 1, len(tris)):
+            bi, bj = boxes[i], boxes[j]
+            if bi[1] <= bj[0] or bj[1] <= bi[0] or bi[3] <= bj[2] or bj[3] <= bi[2]:
+                continue
+            if not separated(corners[i], corners[j]):
+                raise ArgumentError(f"triangulation(): the triangles {tris[i]} and {tris[j]} "
+                                    "overlap; expected triangles with disjoint interiors")
+    used = sorted({i for t in tris for i in t})
+    for t in tris:
+        for k in range(3):
+            a, b_ = t[k], t[(k + 1) % 3]
+            (ax, ay), (bx, by) = pts[a], pts[b_]
+            for v in used:
+                if v in (a, b_):
+                    continue
+                x, y = pts[v]
+                if (bx - ax) * (y - ay) - (by - ay) * (x - ax) != 0:
+                    continue
+                s_ = (x - ax) * (bx - ax) + (y - ay) * (by - ay)
+                if 0 < s_ < (bx - ax) ** 2 + (by - ay) ** 2:
+                    raise ArgumentError(
+                        f"triangulation(): point {v} lies inside the edge {(a, b_)} of the "
+                        f"triangle {t}; expected a conforming triangulation (split that "
+                        "triangle at the point)")
 
 
 def _triangle_system(P):

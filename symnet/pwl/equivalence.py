@@ -87,8 +87,11 @@ def difference_net(e1, e2):
     return ExactNet(d, e1.inputs, s1 + s2 + [last], [u.position for u in units])
 
 
-class EquivalenceWitness:
-    """A point where two networks differ.
+class EquivalenceWitness(tuple):
+    """A point where two networks differ: the exact point itself, with both outputs attached.
+
+    It *is* the point (a tuple of sympy Rationals in the closed box), so
+    ``net(w)`` and ``pw(w)`` take it as it is.
 
     Attributes
     ----------
@@ -98,12 +101,19 @@ class EquivalenceWitness:
     Examples
     --------
     >>> from symnet.pwl.equivalence import EquivalenceWitness
-    >>> EquivalenceWitness((0,), (1,), (3,)).difference
-    (-2,)
+    >>> w = EquivalenceWitness((0,), (1,), (3,))
+    >>> w == (0,), w.difference
+    (True, (-2,))
     """
 
-    def __init__(self, point, first, second):
-        self.point, self.first, self.second = point, first, second
+    def __new__(cls, point, first, second):
+        obj = super().__new__(cls, point)
+        obj.first, obj.second = tuple(first), tuple(second)
+        return obj
+
+    @property
+    def point(self):
+        return tuple(self)
 
     @property
     def difference(self):
