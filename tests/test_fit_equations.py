@@ -326,3 +326,18 @@ def test_series_mode_with_hidden_biases_says_the_network_differs():
     w, a = sympy.symbols("w a")
     plain = Network.dense([[[w]], [[a]]], inputs=[x1], activations=["tanh", "identity"])
     assert not any("Taylor polynomial" in n for n in solve_weights(plain, 2 * x1, 1).notes)
+
+
+def test_targets_from_data_and_non_analytic_targets():
+    net = Network.mlp([1, 1, 1], activation=["tanh", "identity"])
+    x1 = net.inputs[0]
+    X = [[F] for F in range(-3, 4)]
+    y = [2 * v[0] + 1 for v in X]                         # exact data of 2*x1 + 1
+    from_data = coefficient_equations(net, (X, y), 2)
+    assert from_data == coefficient_equations(net, 2 * x1 + 1, 2)
+    from symnet import SuperSpaceRegressor
+    reg = SuperSpaceRegressor(2, inputs=net.inputs).fit(X, y)
+    assert coefficient_equations(net, reg, 2) == from_data
+    for bad in (1 / x1, sympy.Abs(x1), sympy.sqrt(x1)):
+        with pytest.raises(ArgumentError, match="target"):
+            coefficient_equations(net, bad, 3)

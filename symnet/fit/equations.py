@@ -139,7 +139,12 @@ def _taylor_terms(expr, inputs, order):
         ser = sympy.series(scaled, s, 0, order + 1).removeO()
     except Exception as e:  # noqa: BLE001 - sympy raises many kinds here
         raise ArgumentError(f"target: cannot expand {expr} at the origin ({e})") from None
-    poly = sympy.Poly(sympy.expand(ser.subs(s, 1)), *inputs)
+    try:
+        poly = sympy.Poly(sympy.expand(ser.subs(s, 1)), *inputs)
+    except sympy.PolynomialError:
+        raise ArgumentError(f"target: {expr} has no Taylor polynomial at the origin (it is not "
+                            "analytic there); expected a function analytic at 0, a "
+                            "Polynomial or data") from None
     return dict(poly.terms())
 
 
@@ -148,13 +153,21 @@ def target_coefficients(target, net, order, mode="series", series_degree=None):
 
     ``target``: a sympy expression (or a string, parsed safely) in
     ``net.inputs`` (not a polynomial: its Taylor polynomial at 0), a
-    Polynomial in ``net.inputs``, a dict ``{exponents: value}``, or a
-    Network with numeric weights (its expansion, same mode).  Terms of
+    Polynomial in ``net.inputs``, a dict ``{exponents: value}``, a
+    Network with numeric weights (its expansion, same mode), data
+    ``(X, y)`` (its least-squares polynomial of degree ``order``, as
+    :class:`SuperSpaceRegressor` fits it) or a fitted regressor.  Terms of
     degree above ``order`` are dropped.
     """
     inputs = net.inputs
     n = len(inputs)
     mons = monomials(n, order)
+    if isinstance(target, tuple) and len(target) == 2 and not isinstance(target[0], sympy.Basic):
+        # data (X, y): its Super Space polynomial, least squares on the monomial features
+        from .regression import SuperSpaceRegressor
+        target = SuperSpaceRegressor(order, inputs=inputs).fit(*target)
+    if hasattr(target, "polynomial_") and not isinstance(target, (Network, Polynomial)):
+        target = target.polynomial_   # a fitted SuperSpaceRegressor
     if isinstance(target, Network):
         if target.n_inputs != n:
             raise ShapeError(f"target: the target network has {target.n_inputs} inputs, the "
@@ -301,11 +314,13 @@ def coefficient_equations(net, target, order, *, as_system=False, mode="series",
     net : Network
         The template: a network with symbolic weights (e.g.
         ``Network.mlp([2, 3, 1], activation=["tanh", "identity"])``) and one output.
-    target : sympy expression, str, Polynomial, dict or Network
+    target : sympy expression, str, Polynomial, dict, Network, (X, y) or SuperSpaceRegressor
         A function of ``net.inputs`` (a non-polynomial one is replaced by
         its Taylor polynomial at 0; a string is parsed, never evaluated), a
         Polynomial in ``net.inputs``, a dict ``{exponent tuple: value}``
-        (missing monomials are 0), or a Network with numeric weights.
+        (missing monomials are 0), a Network with numeric weights, data
+        ``(X, y)`` (its least-squares Super Space polynomial of degree
+        ``order``) or a fitted :class:`SuperSpaceRegressor`.
         Terms above ``order`` are dropped.
     order : int
     as_system : bool

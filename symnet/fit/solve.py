@@ -797,7 +797,7 @@ def solve_weights(net, target, order, method="exact", *, mode="series", series_d
     ----------
     net : Network
         The template, with symbolic weights (the unknowns) and one output.
-    target : sympy expression, str, Polynomial, dict or Network
+    target : sympy expression, str, Polynomial, dict, Network, (X, y) or SuperSpaceRegressor
         As in :func:`coefficient_equations`.
     order : int
     method : {"exact", "numeric"}
