@@ -379,3 +379,9 @@ def test_polynomial_from_vector():
     assert p.coeff((1, 1)) == 4.0 and p.center == (1, 0) and p.domain == "RR"
     with pytest.raises(ShapeError):
         Polynomial.from_vector([1.0, 2.0], (x, y), 2)
+
+
+@pytest.mark.parametrize("bad", [5, object(), ["tcp://a:1"]])
+def test_a_client_that_is_neither_a_client_nor_an_address_is_refused_at_once(bad):
+    with pytest.raises(ArgumentError, match="distributed.Client or a scheduler address"):
+        DaskEngine(client=bad)

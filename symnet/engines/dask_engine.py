@@ -722,6 +722,11 @@ class DaskEngine:
             raise ArgumentError(f"retries must be a non-negative int, got {retries!r}")
         if cluster_kwargs is not None and not isinstance(cluster_kwargs, dict):
             raise ArgumentError("cluster_kwargs must be a dict of LocalCluster arguments")
+        if client is not None and not isinstance(client, str) and \
+                not callable(getattr(client, "scheduler_info", None)):
+            raise ArgumentError(f"client must be a distributed.Client or a scheduler address "
+                                f"such as 'tcp://host:8786', got {type(client).__name__} "
+                                f"{client!r}")
         self.client = client
         self.keep = keep
         self.start_cluster = bool(start_cluster)
