@@ -444,3 +444,22 @@ def test_fraction_and_string_points():
     pw = symnet.piecewise(net, box=[(-1, 1)])
     assert pw([F(1, 3)]) == pw(["1/3"]) == pw([R(1, 3)]) == (R(2, 3),)
     assert pw(F(1, 3)) == (R(2, 3),)
+
+
+def test_enumeration_stops_at_the_timeout():
+    """A network with far more regions than can be listed stops with the time, not hours later."""
+    import random as _random
+
+    rng = _random.Random(0)
+    Ws = [[[rng.choice([-3, -2, -1, 1, 2, 3]) for _ in range(6)] for _ in range(24)],
+          [[rng.choice([-2, -1, 1, 2]) for _ in range(24)] for _ in range(24)],
+          [[1] * 24]]
+    bs = [[rng.choice([-1, 0, 1]) for _ in range(24)], [rng.choice([-1, 0, 1]) for _ in range(24)],
+          [0]]
+    net = Network.dense(Ws, bs, activations=["relu", "relu", "identity"])
+    with pytest.raises(ResourceError, match="timeout=0.2 s"):
+        symnet.piecewise(net, box=[(-1, 1)] * 6, timeout=0.2)
+    with pytest.raises(ResourceError, match="timeout"):
+        symnet.count_regions(net, box=[(-1, 1)] * 6, timeout=0.2)
+    with pytest.raises(ArgumentError):
+        symnet.piecewise(net, box=[(-1, 1)] * 6, timeout=-1)

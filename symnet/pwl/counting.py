@@ -185,7 +185,8 @@ class RegionCount:
         return f"<RegionCount: {ex} regions on {self.box}; bounds: {bs}>"
 
 
-def count_regions(net, box=None, *, max_regions=None, pieces=False, method="auto"):
+def count_regions(net, box=None, *, max_regions=None, pieces=False, method="auto",
+                  timeout=600.0):
     """The exact number of linear regions on a box, with the known bounds.
 
     Parameters
@@ -197,6 +198,8 @@ def count_regions(net, box=None, *, max_regions=None, pieces=False, method="auto
         it ``exact`` is None and ``estimate`` extrapolates.
     pieces : bool
         Also count the linear pieces (adjacent regions with one map merged).
+    timeout : float or None
+        Seconds before the enumeration stops with a ResourceError (None: no limit).
 
     Returns
     -------
@@ -231,7 +234,7 @@ def count_regions(net, box=None, *, max_regions=None, pieces=False, method="auto
     if widths is not None:
         bounds["montufar_lower"] = montufar_lower_bound(d, widths)
     try:
-        cells, out_idx, scales, method = _run(en, b, max_regions, method)
+        cells, out_idx, scales, method = _run(en, b, max_regions, method, timeout=timeout)
     except ResourceError as e:
         if getattr(e, "estimate", None) is None:
             raise

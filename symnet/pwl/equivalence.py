@@ -173,7 +173,7 @@ def _nonzero_point(region):
     raise ArithmeticError("a non-zero affine map vanishes on a full-dimensional region")
 
 
-def equivalent(n1, n2, box=None, *, max_regions=None, method="auto"):
+def equivalent(n1, n2, box=None, *, max_regions=None, method="auto", timeout=600.0):
     """Whether two piecewise-linear networks compute the same function on a box, exactly.
 
     Parameters
@@ -184,6 +184,8 @@ def equivalent(n1, n2, box=None, *, max_regions=None, method="auto"):
     max_regions : int, optional
         Budget for the common refinement (default
         :data:`~symnet.pwl.regions.DEFAULT_MAX_REGIONS`).
+    timeout : float or None
+        Seconds before the enumeration stops with a ResourceError (None: no limit).
 
     Returns
     -------
@@ -213,7 +215,8 @@ def equivalent(n1, n2, box=None, *, max_regions=None, method="auto"):
     diff = difference_net(e1, e2)
     b = parse_box(box, diff.n_inputs)
     cells, out_idx, scales, method = _run(
-        diff, b, DEFAULT_MAX_REGIONS if max_regions is None else max_regions, method)
+        diff, b, DEFAULT_MAX_REGIONS if max_regions is None else max_regions, method,
+        timeout=timeout)
     pw = PiecewiseLinear(diff, cells, b, out_idx, scales, method=method)
     for r in pw.regions:
         M, c = r._affine_q()

@@ -52,6 +52,8 @@ __all__ = ["piecewise", "PiecewiseLinear", "Region", "Facet", "local_affine", "L
 
 #: Regions enumerated before :func:`piecewise` stops with an estimate.
 DEFAULT_MAX_REGIONS = 100_000
+#: seconds an enumeration may run before it stops with a ResourceError (``timeout=None``: no limit)
+DEFAULT_TIMEOUT = 600.0
 #: Inputs up to which the vertex engine is used by default.
 VERTEX_MAX_INPUTS = 5
 
@@ -915,8 +917,25 @@ def _budget_error(e, max_regions, en, box):
     return err
 
 
-def _run(en, box, max_regions, method, check=None):
+def _run(en, box, max_regions, method, check=None, timeout=DEFAULT_TIMEOUT):
+    import time
+
+    from .._validate import as_seconds
+
+    timeout = as_seconds(timeout, "timeout")
     d = en.n_inputs
+    if timeout is not None:
+        end, inner = time.monotonic() + timeout, check
+
+        def check():
+            if inner is not None:
+                inner()
+            if time.monotonic() > end:
+                raise ResourceError(
+                    f"region enumeration stopped after timeout={timeout:g} s on {box!r} (the "
+                    f"{d}-input network may have far more regions than can be listed); pass a "
+                    "larger timeout (or None), shrink the box, or see symnet.count_regions' "
+                    "bounds")
     if method == "auto":
         method = "vertex" if d <= VERTEX_MAX_INPUTS else "lp"
     if method not in ("vertex", "lp"):
@@ -937,7 +956,8 @@ def _run(en, box, max_regions, method, check=None):
         raise _budget_error(e, max_regions, en, box) from None
 
 
-def piecewise(net, box=None, *, max_regions=DEFAULT_MAX_REGIONS, method="auto"):
+def piecewise(net, box=None, *, max_regions=DEFAULT_MAX_REGIONS, method="auto",
+              timeout=DEFAULT_TIMEOUT):
     """The exact piecewise-linear map of a network on a box.
 
     Parameters
@@ -956,6 +976,9 @@ def piecewise(net, box=None, *, max_regions=DEFAULT_MAX_REGIONS, method="auto"):
     method : "auto", "vertex" or "lp"
         The vertex engine (exact double description, no LP; default up to 5
         inputs) or the LP engine (float HiGHS filters, exact certificates).
+    timeout : float or None
+        Stop with a :class:`~symnet.errors.ResourceError` after this many
+        seconds (default 600; None: no limit).
 
     Returns
     -------
@@ -971,8 +994,8 @@ def piecewise(net, box=None, *, max_regions=DEFAULT_MAX_REGIONS, method="auto"):
     BoxError
         The box has the wrong dimension, lo > hi, or no interior.
     ResourceError
-        More than ``max_regions`` regions, or not enough memory (refused up
-        front).
+        More than ``max_regions`` regions, more than ``timeout`` seconds, or
+        not enough memory (refused up front).
 
     Examples
     --------
@@ -988,7 +1011,7 @@ def piecewise(net, box=None, *, max_regions=DEFAULT_MAX_REGIONS, method="auto"):
     en = compile_network(net)
     max_regions = as_int(max_regions, "max_regions", minimum=1)
     b = parse_box(box, en.n_inputs)
-    cells, out_idx, scales, method = _run(en, b, max_regions, method)
+    cells, out_idx, scales, method = _run(en, b, max_regions, method, timeout=timeout)
     return PiecewiseLinear(en, cells, b, out_idx, scales, net=net, method=method)
 
 
