@@ -122,8 +122,11 @@ class Compression:
                                                   else "")
         if self.refit and self.terms is None:
             how = ", refitted by least squares"
+        versus = (f"{self.ratio:.1f}x fewer than" if self.coefficients < self.network_parameters
+                  else f"{self.coefficients - self.network_parameters:,} more than"
+                  if self.coefficients > self.network_parameters else "as many as")
         lines.append(f"  polynomial: order {self.order}, {self.coefficients} coefficients{how} "
-                     f"({self.ratio:.1f}x fewer than the network's parameters)")
+                     f"({versus} the network's parameters)")
         if self.certified_error is not None:
             parts = self.certified_parts
             lines.append(f"  certified max error on the box: {_fmt(self.certified_error)} "

@@ -270,8 +270,8 @@ class CanonicalReport:
             ("dead", self.dead_units), ("always-linear", self.linear_units),
             ("identity", self.identity_units), ("merged", self.merged_units),
             ("unused", self.unused_units)) if v]
-        what = ", ".join(parts) if parts else "nothing"
-        return (f"<CanonicalReport: removed {what} unit(s); parameters "
+        what = ", ".join(parts) + " unit(s)" if parts else "no unit"
+        return (f"<CanonicalReport: removed {what}; parameters "
                 f"{self.parameters_before} -> {self.parameters_after} "
                 f"({self.parameters_removed} removed)>")
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ..errors import NotSupportedError
+from ..errors import ArgumentError, NotSupportedError
 from .polyhedra import clip_polygon
 
 __all__ = ["plot_piecewise"]
@@ -98,6 +98,10 @@ def plot_piecewise(pw, ax=None, *, output=0, level=None, cmap="tab20", annotate=
     import matplotlib.pyplot as plt
     from matplotlib.patches import Polygon
 
+    if output is not None and (isinstance(output, bool) or not isinstance(output, int)
+                               or not 0 <= output < pw.n_outputs):
+        raise ArgumentError(f"output: expected an output index 0..{pw.n_outputs - 1} (or None "
+                            f"for all), got {output!r}")
     if ax is None:
         _, ax = plt.subplots(figsize=kw.pop("figsize", (5, 4)))
     d = pw.n_inputs
