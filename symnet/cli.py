@@ -185,14 +185,13 @@ def _read_model(args):
     import zipfile
 
     import symnet
-    from symnet.errors import FileError, FormatError
+    from symnet._validate import regular_file
+    from symnet.errors import FormatError
     from symnet.io.formats import read_json
 
     path = args.model
-    if not os.path.exists(path):
-        raise FileError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise FileError(f"{path}: is a directory, expected a model file")
+    # no FIFO, device or file beyond memory (a pickle takes some 10 times its size)
+    regular_file(path, "a model file", 10)
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = os.path.splitext(path)[1].lower()

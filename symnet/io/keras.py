@@ -43,7 +43,8 @@ import os
 import re
 import zipfile
 
-from ..errors import FileError, FormatError, InputError, NotSupportedError
+from .._validate import regular_file
+from ..errors import FormatError, InputError, NotSupportedError
 from ._activations import _exact_decimal, _fmt
 from ._common import _Affine, _check_exact_flag, _float_array, _network_from_chain, _require
 
@@ -139,11 +140,7 @@ def _member(zf, name, src, limit):
 def _open(path):
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"expected the path of a .keras file, got {type(path).__name__}")
-    src = os.fspath(path)
-    if os.path.isdir(src):
-        raise FileError(f"{src}: is a directory, expected a .keras file")
-    if not os.path.exists(src):
-        raise FileError(f"{src}: no such file")
+    src, _ = regular_file(path, "a .keras file", 4)
     try:
         zf = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, EOFError, ValueError):

@@ -63,7 +63,8 @@ import math
 import os
 from fractions import Fraction
 
-from ..errors import FileError, FormatError, InputError, NotSupportedError, ShapeError
+from .._validate import regular_file
+from ..errors import FormatError, InputError, NotSupportedError, ShapeError
 from ._activations import _fmt
 from ._common import (_Affine, _check_exact_flag, _float_array, _frac, _network_from_chain,
                       _q, _require)
@@ -431,9 +432,7 @@ def _load(path_or_model, onnx):
     if isinstance(path_or_model, (bytes, bytearray)):
         src, data, base = "model", bytes(path_or_model), None
     elif isinstance(path_or_model, (str, os.PathLike)):
-        src = os.fspath(path_or_model)
-        if os.path.isdir(src):
-            raise FileError(f"{src}: is a directory, expected an .onnx file")
+        src, _ = regular_file(path_or_model, "an ONNX file", 4)
         with open(src, "rb") as f:
             data = f.read()
         base = os.path.dirname(os.path.abspath(src))
