@@ -415,6 +415,32 @@ def test_external_data_stays_in_the_model_directory(tmp_path):
         from_onnx(tmp_path / "evil.onnx")
 
 
+def test_external_data_through_a_symlink_is_a_format_error(tmp_path):
+    # onnx refuses it with its own ValidationError, which escaped untyped
+    import os
+    model = model_of(simple_nodes(), [init("W", np.arange(4.0).reshape(2, 2))], 2, 2)
+    onnx.save_model(model, tmp_path / "ext.onnx", save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="ext.data", size_threshold=0)
+    os.rename(tmp_path / "ext.data", tmp_path / "real.data")
+    os.symlink(tmp_path / "real.data", tmp_path / "ext.data")
+    with pytest.raises(FormatError, match=r"ext.onnx: initializer 'W' refers to 'ext.data', a "
+                                          r"symbolic link"):
+        from_onnx(tmp_path / "ext.onnx")
+    os.remove(tmp_path / "ext.data")
+    os.mkfifo(tmp_path / "ext.data")          # a FIFO would block onnx's reader
+    from symnet.alarm import call_with_alarm
+    with pytest.raises(symnet.FileError, match=r"ext.data: not a regular file \(a FIFO\)"):
+        call_with_alarm(lambda: from_onnx(tmp_path / "ext.onnx"), 10)
+
+
+def test_missing_file_is_a_file_error(tmp_path):
+    # a bare FileNotFoundError before; the other loaders give FileError
+    with pytest.raises(symnet.FileError, match=r"nope.onnx: no such file"):
+        from_onnx(tmp_path / "nope.onnx")
+    with pytest.raises(symnet.FileError, match="is a directory"):
+        from_onnx(tmp_path)
+
+
 def test_missing_onnx_says_what_to_install(monkeypatch):
     import sys
     monkeypatch.setitem(sys.modules, "onnx", None)

@@ -47,6 +47,7 @@ from .._validate import regular_file
 from ..errors import FormatError, InputError, NotSupportedError
 from ._activations import _exact_decimal, _fmt
 from ._common import _Affine, _check_exact_flag, _float_array, _network_from_chain, _require
+from ._values import MAX_JSON_DEPTH, _json_depth
 
 __all__ = ["from_keras"]
 
@@ -311,8 +312,16 @@ def from_keras(path, exact=False, *, inputs=None):
     with zf:
         raw = _member(zf, CONFIG, src, _MAX_CONFIG)
         try:
-            config = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as e:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise FormatError(f"{src}: {CONFIG} is not valid JSON ({str(e)[:100]})") from None
+        # as symnet's own JSON readers: json.loads recurses once per level
+        if _json_depth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise FormatError(f"{src}: {CONFIG} nests arrays and objects more than "
+                              f"{MAX_JSON_DEPTH} levels deep (Keras configs nest some 10)")
+        try:
+            config = json.loads(text)
+        except ValueError as e:
             raise FormatError(f"{src}: {CONFIG} is not valid JSON ({str(e)[:100]})") from None
         entries, functional = _layer_list(config, src)
         wbytes = _member(zf, WEIGHTS, src, 1 << 34)

@@ -466,9 +466,15 @@ def _external_data(model, src, base, onnx):
         if os.path.isabs(norm) or norm.startswith(".."):
             raise FormatError(f"{src}: initializer {t.name!r} refers to {loc!r}, outside the "
                               "model's directory")
+        full = os.path.join(base, norm)
+        if os.path.islink(full):
+            raise FormatError(f"{src}: initializer {t.name!r} refers to {loc!r}, a symbolic "
+                              "link (onnx reads external data only from regular files)")
+        if os.path.lexists(full):
+            regular_file(full, "an external data file", 2)
         try:
             edh.load_external_data_for_tensor(t, base)
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, onnx.checker.ValidationError) as e:
             raise FormatError(f"{src}: cannot read the external data of {t.name!r}: "
                               f"{str(e)[:120]}") from None
         del t.external_data[:]
@@ -552,6 +558,12 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
         onnx is missing.
     FormatError
         When the file is not a valid ONNX model.
+    FileError
+        When the file does not exist or is not a regular file (a FIFO, a
+        device); external data that is a symbolic link is a FormatError.
+    ResourceError
+        When the file is larger than the memory this process may still use
+        allows.
 
     Examples
     --------
