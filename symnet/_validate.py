@@ -32,6 +32,7 @@ import sympy
 
 from .errors import (
     ArgumentError,
+    FileError,
     FormatError,
     InputError,
     OrderError,
@@ -58,6 +59,7 @@ __all__ = [
     "available_memory",
     "memory_limit_bytes",
     "refuse_if_over",
+    "regular_file",
     "printable",
     "MAX_ORDER",
     "MAX_PREC",
@@ -793,6 +795,82 @@ def memory_limit_bytes(memory_limit, where="memory_limit"):
         raise ArgumentError(
             f"{where} must be 'auto', None or a positive number of bytes, got {memory_limit!r}")
     return int(value), f"{where}={memory_limit}"
+
+
+def regular_file(path, kind="a model file", factor=1):
+    """Check, before anything reads it, that ``path`` is a regular file of a sane size.
+
+    Every file reader of symnet (the loaders of :mod:`symnet.io` and the
+    command line) calls this first: a FIFO or a device such as ``/dev/zero``
+    would block or never end, and a file larger than the memory this process
+    may still use, divided by ``factor`` (what reading it takes per byte: some
+    20 for JSON, a few for binary formats), would end in a MemoryError.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    kind : str
+        What the file should be, for the messages ("an ONNX file", ...).
+    factor : int
+        Bytes of memory reading one byte of the file takes.
+
+    Returns
+    -------
+    (str, int)
+        The path and the file's size in bytes.
+
+    Raises
+    ------
+    FileError
+        When there is no such file, it is a directory, or it is not a regular
+        file (a FIFO, a device, a socket).
+    ResourceError
+        When the file is larger than the limit (both sizes in the message).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from symnet._validate import regular_file
+    >>> path = os.path.join(tempfile.mkdtemp(), "n.json")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("{}")
+    >>> regular_file(path, "a JSON file", 20)[1]
+    2
+    >>> from symnet.errors import FileError
+    >>> try:
+    ...     regular_file("/dev/null")
+    ... except FileError as e:
+    ...     print(e)
+    /dev/null: not a regular file (a character device), expected a model file
+    """
+    import stat
+
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"expected the path of {kind}, got {type(path).__name__}")
+    p = os.fspath(path)
+    if not p or "\0" in p:
+        raise FileError(f"{p!r}: not a file path")
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise FileError(f"{p}: no such file") from None
+    except OSError as e:
+        raise FileError(f"{p}: cannot read it ({e.strerror or type(e).__name__})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise FileError(f"{p}: is a directory, expected {kind}")
+    if not stat.S_ISREG(st.st_mode):
+        what = ("a FIFO" if stat.S_ISFIFO(st.st_mode) else
+                "a character device" if stat.S_ISCHR(st.st_mode) else
+                "a block device" if stat.S_ISBLK(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else "a special file")
+        raise FileError(f"{p}: not a regular file ({what}), expected {kind}")
+    limit = available_memory() // max(1, int(factor))
+    if st.st_size > limit:
+        raise ResourceError(
+            f"{p}: {st.st_size:,} bytes, more than the {limit:,} bytes {kind} may have here "
+            f"(reading it takes about {factor} times its size and this process may still use "
+            f"{_gib(available_memory())})")
+    return p, st.st_size
 
 
 def refuse_if_over(estimate, limit, where, what, advice, error=ResourceError):

@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 
-from symnet.cli_args import nonnegative_int, point_text, positive_int
+from symnet.cli_args import add_trust_pickle, nonnegative_int, point_text, positive_int
 from symnet.errors import ArgumentError
 
 __all__ = ["main", "build_parser"]
@@ -185,14 +185,13 @@ def _read_model(args):
     import zipfile
 
     import symnet
-    from symnet.errors import FileError, FormatError
+    from symnet._validate import regular_file
+    from symnet.errors import FormatError
     from symnet.io.formats import read_json
 
     path = args.model
-    if not os.path.exists(path):
-        raise FileError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise FileError(f"{path}: is a directory, expected a model file")
+    # no FIFO, device or file beyond memory (a pickle takes some 10 times its size)
+    regular_file(path, "a model file", 10)
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = os.path.splitext(path)[1].lower()
@@ -587,9 +586,7 @@ def build_parser():
                       help="convert float weights to their exact binary values")
     conv.add_argument("--rationalize", type=positive_int, metavar="K",
                       help="round float weights to the nearest k/K (e.g. 64)")
-    e.add_argument("--trust-pickle", action="store_true",
-                   help="read a pickled (or joblib) scikit-learn model: unpickling runs code "
-                        "stored in the file, so only for files you trust")
+    add_trust_pickle(e)
     e.add_argument("--top", type=positive_int,
                    help="rows of the coefficient table (default 20)")
     e.add_argument("--digits", type=positive_int, help="LaTeX: significant digits of floats")
@@ -642,8 +639,7 @@ def build_parser():
     i.add_argument("model", metavar="MODEL", nargs="?", help="a model file (optional)")
     i.add_argument("--activations", metavar="A1,A2,...",
                    help="torch state files: one activation per Linear layer")
-    i.add_argument("--trust-pickle", action="store_true",
-                   help="read a pickled scikit-learn model (runs code: trusted files only)")
+    add_trust_pickle(i)
     i.set_defaults(func=cmd_info)
 
     from .approximation.cli import add_parser as add_compress

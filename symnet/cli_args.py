@@ -18,7 +18,8 @@ import argparse
 
 from .errors import ArgumentError, BoxError, WeightError
 
-__all__ = ["positive_int", "nonnegative_int", "order_at_most", "box_text", "point_text"]
+__all__ = ["positive_int", "nonnegative_int", "order_at_most", "box_text", "point_text",
+           "add_trust_pickle"]
 
 
 def _int(text, what, minimum=None, maximum=None):
@@ -161,3 +162,25 @@ def point_text(text, n, what="--at"):
             raise ArgumentError(f"{what}: expected numbers, got {s!r}")
         vals.append(float(v) if v.is_Float else v)
     return vals
+
+
+def add_trust_pickle(parser):
+    """Add ``--trust-pickle`` to a command that reads models with the shared reader.
+
+    The command line's model reader (``symnet.cli``) refuses a pickled
+    scikit-learn model unless ``args.trust_pickle`` is set, and its message
+    tells the user to pass this option: every command reading models takes it.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from symnet.cli_args import add_trust_pickle
+    >>> p = argparse.ArgumentParser()
+    >>> _ = add_trust_pickle(p)
+    >>> p.parse_args(["--trust-pickle"]).trust_pickle, p.parse_args([]).trust_pickle
+    (True, False)
+    """
+    return parser.add_argument(
+        "--trust-pickle", action="store_true",
+        help="read a pickled (or joblib) scikit-learn model: unpickling runs code stored in "
+             "the file, so only for files you trust")

@@ -137,6 +137,28 @@ def test_cli(tmp_path, capsys):
     assert "3 pairs" in capsys.readouterr().err
 
 
+def test_cli_reads_a_pickled_sklearn_model_with_trust_pickle(tmp_path, capsys):
+    import pickle
+    import warnings
+
+    from symnet.cli import main
+    sk = pytest.importorskip("sklearn.neural_network")
+    X = np.random.default_rng(0).uniform(-1, 1, size=(40, 2))
+    clf = sk.MLPRegressor(hidden_layer_sizes=(3,), activation="tanh", max_iter=50,
+                          random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, X[:, 0] * X[:, 1])
+    path = tmp_path / "clf.pkl"
+    path.write_bytes(pickle.dumps(clf))
+    assert main(["compress", str(path), "--box=-1,1", "--degree", "3", "--quiet"]) == 1
+    assert "--trust-pickle" in capsys.readouterr().err
+    assert main(["compress", str(path), "--trust-pickle", "--box=-1,1", "--degree", "3",
+                 "-f", "json", "--quiet"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["network_parameters"] == 13 and d["surrogates"][0]["activation"] == "tanh"
+
+
 def test_big_sympy_free_of_floats():
     # exact weights: the polynomial of an exact network compressed with exact surrogates is exact
     net = Network.dense([[[sympy.Rational(1, 2)]], [[2]]], activations=["tanh", "identity"])

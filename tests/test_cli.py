@@ -251,3 +251,18 @@ def test_python_dash_m(tmp_path):
     res = subprocess.run([sys.executable, "-m", "symnet", "expand", str(tmp_path / "x.json")],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 1 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("command", ["expand", "info", "regions"])
+def test_fifos_and_devices_are_refused_in_one_line(capsys, tmp_path, command):
+    # `symnet expand f.json` on a FIFO hung; on /dev/zero it ate memory until killed
+    from symnet.alarm import call_with_alarm
+    fifo = tmp_path / "f.json"
+    os.mkfifo(fifo)
+    code, out, err = call_with_alarm(lambda: run(capsys, command, str(fifo)), 10)
+    assert code == 1 and err == f"symnet: error: {fifo}: not a regular file (a FIFO), " \
+                                "expected a model file\n"
+    if os.path.exists("/dev/zero"):
+        code, out, err = run(capsys, command, "/dev/zero")
+        assert code == 1 and "/dev/zero: not a regular file (a character device)" in err
+

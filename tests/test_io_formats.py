@@ -420,3 +420,35 @@ def test_dense_layers_is_public_and_ignores_graph_metadata():
     skip = nx.DiGraph(net.graph)
     skip.add_edge("x1", (2, 1), weight=1)
     assert dense_layers(Network.from_graph(skip)) is None
+
+
+@pytest.mark.parametrize("loader", ["load_network", "load_polynomial", "from_keras",
+                                    "from_onnx", "load_torch", "read_json"])
+def test_loaders_refuse_fifos_and_devices_before_reading(loader, tmp_path, monkeypatch):
+    # a FIFO blocked the reader forever, /dev/zero ate memory until a bare MemoryError
+    import symnet._validate as v
+    from symnet.errors import FileError, ResourceError
+    from symnet.io.formats import read_json
+
+    if loader == "from_keras":
+        pytest.importorskip("h5py")
+    if loader == "from_onnx":
+        pytest.importorskip("onnx")
+    if loader == "load_torch":
+        pytest.importorskip("torch")
+    fn = read_json if loader == "read_json" else getattr(symnet, loader)
+    call = (lambda p: fn(p, activations="tanh")) if loader == "load_torch" else fn
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    from symnet.alarm import call_with_alarm
+    with pytest.raises(FileError, match=r"model.json: not a regular file \(a FIFO\)"):
+        call_with_alarm(lambda: call(fifo), 10)     # AlarmExpired (a failure) if it blocks
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(FileError, match=r"/dev/zero: not a regular file"):
+            call("/dev/zero")
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 4000)
+    monkeypatch.setattr(v, "available_memory", lambda: 3000)
+    with pytest.raises(ResourceError, match=r"big.json: 4,000 bytes, more than the"):
+        call(big)
+

@@ -214,6 +214,25 @@ def test_bad_files_are_format_errors(tmp_path):
         from_keras(tmp_path)
 
 
+def test_deeply_nested_config_is_a_format_error(tmp_path, capsys):
+    # json.loads recursed until a RecursionError, printed raw by the CLI
+    good = tmp_path / "g.keras"
+    _write_keras_file(good, random_layers([2, 2], ["tanh"]))
+    with zipfile.ZipFile(good) as zf:
+        weights = zf.read("model.weights.h5")
+    path = tmp_path / "deep.keras"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("config.json", "[" * 100000 + "]" * 100000)
+        zf.writestr("model.weights.h5", weights)
+    with pytest.raises(FormatError, match=r"deep.keras: config.json nests arrays and objects "
+                                          r"more than 64 levels deep"):
+        from_keras(path)
+    assert main(["expand", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("symnet: error: ") and "64 levels deep" in err \
+        and len(err.splitlines()) == 1
+
+
 def test_missing_h5py_says_what_to_install(monkeypatch, tmp_path):
     import sys
     monkeypatch.setitem(sys.modules, "h5py", None)

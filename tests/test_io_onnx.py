@@ -130,6 +130,71 @@ def test_torch_export_tanh_gelu():
     assert np.abs(net(X) - ref).max() <= 1e-12
 
 
+@pytest.mark.parametrize("case", ["clamp_relu_max_100", "relu_minus_shifted_relu"])
+def test_torch_subgraphs_equal_to_relu_near_zero_only_are_not_read_as_relu(case):
+    # both agree with relu on [-8, 8] but not beyond: min(relu(x), 100) and
+    # relu(x) - relu(x - 20); from_onnx must refuse them or import them exactly
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+
+    class Act(nn.Module):
+        def forward(self, x):
+            if case == "clamp_relu_max_100":
+                return torch.clamp(torch.relu(x), max=100.0)
+            return torch.relu(x) - torch.relu(x - 20.0)
+
+    model = nn.Sequential(nn.Linear(1, 1), Act()).double().eval()
+    with torch.no_grad():
+        model[0].weight.fill_(1.0)
+        model[0].bias.fill_(0.0)
+    f = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            torch.onnx.export(model, (torch.zeros(1, 1, dtype=torch.float64),), f,
+                              dynamo=False, opset_version=17)
+        except Exception as e:  # noqa: BLE001 - e.g. the exporter needs onnxscript
+            pytest.skip(f"torch.onnx.export is not available here: {e}")
+    X = np.array([[5.0], [30.0], [200.0]])
+    with torch.no_grad():
+        ref = model(torch.tensor(X)).numpy()
+    try:
+        net = from_onnx(f.getvalue())
+    except NotSupportedError as e:
+        assert "(Relu)" in str(e) and "not an activation" in str(e)
+    else:
+        assert np.abs(np.asarray(net(X), dtype=float) - ref).max() <= 1e-12
+
+
+def test_a_bump_between_kinks_far_from_zero_is_not_read_as_relu():
+    # relu(z) + relu(z - 5000) - 2 relu(z - 5001) + relu(z - 5002): relu but for a
+    # bump of height 1 at z = 5001, between the sample magnitudes; found from the kinks
+    nodes = [helper.make_node("MatMul", ["x", "W"], ["z"]),
+             helper.make_node("Relu", ["z"], ["r0"])]
+    for k, c in enumerate([5000.0, 5001.0, 5002.0]):
+        nodes += [helper.make_node("Sub", ["z", f"c{k}"], [f"s{k}"]),
+                  helper.make_node("Relu", [f"s{k}"], [f"r{k + 1}"])]
+    nodes += [helper.make_node("Mul", ["r2", "two"], ["m2"]),
+              helper.make_node("Add", ["r0", "r1"], ["a1"]),
+              helper.make_node("Sub", ["a1", "m2"], ["a2"]),
+              helper.make_node("Add", ["a2", "r3"], ["y"], name="last")]
+    inits = [init("W", [[1.0]]), init("two", 2.0)] + \
+        [init(f"c{k}", c) for k, c in enumerate([5000.0, 5001.0, 5002.0])]
+    model = model_of(nodes, inits, 1, 1)
+    assert reference(model, np.array([[5001.0]]))[0, 0] == 5002.0
+    with pytest.raises(NotSupportedError, match=r"node 'last' \(Add\)|not an activation"):
+        from_onnx(model)
+    # without the bump it is relu, read as relu
+    nodes2 = [helper.make_node("MatMul", ["x", "W"], ["z"]),
+              helper.make_node("Relu", ["z"], ["r0"]),
+              helper.make_node("Sub", ["z", "c0"], ["s0"]),
+              helper.make_node("Relu", ["s0"], ["r1"]),
+              helper.make_node("Sub", ["r0", "r1"], ["d"]),
+              helper.make_node("Add", ["d", "r1"], ["y"])]
+    net = from_onnx(model_of(nodes2, [init("W", [[1.0]]), init("c0", 5000.0)], 1, 1))
+    assert net.stages()[0].activations[0].name == "relu"
+
+
 # ---------------------------------------------------------------------------
 # models built with onnx.helper
 # ---------------------------------------------------------------------------
@@ -348,6 +413,32 @@ def test_external_data_stays_in_the_model_directory(tmp_path):
     onnx.save_model(m, tmp_path / "evil.onnx")
     with pytest.raises(FormatError, match="outside the model's directory"):
         from_onnx(tmp_path / "evil.onnx")
+
+
+def test_external_data_through_a_symlink_is_a_format_error(tmp_path):
+    # onnx refuses it with its own ValidationError, which escaped untyped
+    import os
+    model = model_of(simple_nodes(), [init("W", np.arange(4.0).reshape(2, 2))], 2, 2)
+    onnx.save_model(model, tmp_path / "ext.onnx", save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="ext.data", size_threshold=0)
+    os.rename(tmp_path / "ext.data", tmp_path / "real.data")
+    os.symlink(tmp_path / "real.data", tmp_path / "ext.data")
+    with pytest.raises(FormatError, match=r"ext.onnx: initializer 'W' refers to 'ext.data', a "
+                                          r"symbolic link"):
+        from_onnx(tmp_path / "ext.onnx")
+    os.remove(tmp_path / "ext.data")
+    os.mkfifo(tmp_path / "ext.data")          # a FIFO would block onnx's reader
+    from symnet.alarm import call_with_alarm
+    with pytest.raises(symnet.FileError, match=r"ext.data: not a regular file \(a FIFO\)"):
+        call_with_alarm(lambda: from_onnx(tmp_path / "ext.onnx"), 10)
+
+
+def test_missing_file_is_a_file_error(tmp_path):
+    # a bare FileNotFoundError before; the other loaders give FileError
+    with pytest.raises(symnet.FileError, match=r"nope.onnx: no such file"):
+        from_onnx(tmp_path / "nope.onnx")
+    with pytest.raises(symnet.FileError, match="is a directory"):
+        from_onnx(tmp_path)
 
 
 def test_missing_onnx_says_what_to_install(monkeypatch):

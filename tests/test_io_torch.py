@@ -18,6 +18,15 @@ from symnet import (FormatError, Network, NotSupportedError, expand, from_torch,
 R = sympy.Rational
 
 
+def test_missing_file_is_a_file_error(tmp_path):
+    # a bare FileNotFoundError before; the other loaders give FileError
+    from symnet.errors import FileError
+    with pytest.raises(FileError, match=r"nope.pt: no such file"):
+        load_torch(tmp_path / "nope.pt", activations="tanh")
+    with pytest.raises(FileError, match="is a directory"):
+        load_torch(tmp_path, activations="tanh")
+
+
 def torch_eval(model, X):
     with torch.no_grad():
         return model.double()(torch.tensor(X, dtype=torch.float64)).numpy()

@@ -61,3 +61,27 @@ def test_regions_errors(capsys, relu_file, tmp_path):
     assert code == 1 and "not piecewise linear" in err
     code, out, err = run(capsys, "regions", path, "--max-regions", "2")
     assert code == 1 and "max_regions=2" in err
+
+
+def test_regions_reads_a_pickled_sklearn_model_with_trust_pickle(capsys, tmp_path):
+    # the pickle refusal says "pass --trust-pickle": regions must accept it
+    import pickle
+    sk = pytest.importorskip("sklearn.neural_network")
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(40, 2))
+    clf = sk.MLPRegressor(hidden_layer_sizes=(3,), max_iter=50, random_state=0)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, X[:, 0] - X[:, 1])
+    path = tmp_path / "clf.pkl"
+    path.write_bytes(pickle.dumps(clf))
+    code, out, err = run(capsys, "regions", path, "--box=-1,1")
+    assert code == 1 and "--trust-pickle" in err
+    code, out, err = run(capsys, "regions", path, "--trust-pickle", "--box=-1,1", "-f", "csv",
+                         "--quiet")
+    assert code == 0, err
+    assert len(out.splitlines()) == len(symnet.piecewise(symnet.from_sklearn(clf),
+                                                         box=[(-1, 1)] * 2)) + 1
+

@@ -96,3 +96,38 @@ def test_memory_limits():
     for bad in (-5, 0, "lots", math.nan, True):
         with pytest.raises(ArgumentError):
             memory_limit_bytes(bad)
+
+
+# ---------------------------------------------------------------------------
+# regular_file: the check every file reader makes before reading
+# ---------------------------------------------------------------------------
+
+def test_regular_file_refuses_fifos_devices_and_files_beyond_memory(tmp_path, monkeypatch):
+    import os
+
+    import symnet._validate as v
+    from symnet.errors import FileError, InputError, ResourceError
+
+    path = tmp_path / "n.json"
+    path.write_text("{}" * 50)
+    assert v.regular_file(path, "a JSON file", 20) == (str(path), 100)
+    fifo = tmp_path / "f.json"
+    os.mkfifo(fifo)
+    with pytest.raises(FileError, match=r"f.json: not a regular file \(a FIFO\), expected a "
+                                        r"JSON file"):
+        v.regular_file(fifo, "a JSON file")     # stat only: never opened
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(FileError, match="not a regular file .a character device."):
+            v.regular_file("/dev/zero")
+    with pytest.raises(FileError, match="is a directory"):
+        v.regular_file(tmp_path)
+    with pytest.raises(FileError, match="no such file"):
+        v.regular_file(tmp_path / "nope.json")
+    with pytest.raises(InputError, match="expected the path of a model file, got int"):
+        v.regular_file(3)
+    # beyond the memory left (divided by the reading factor): both sizes in the message
+    monkeypatch.setattr(v, "available_memory", lambda: 1000)
+    v.regular_file(path, "a JSON file", 10)
+    with pytest.raises(ResourceError, match=r"n.json: 100 bytes, more than the 50 bytes a "
+                                            r"JSON file may have here"):
+        v.regular_file(path, "a JSON file", 20)

@@ -21,7 +21,7 @@ import argparse
 import json
 import sys
 
-from ..cli_args import box_text
+from ..cli_args import add_trust_pickle, box_text
 from ..errors import ArgumentError
 
 __all__ = ["add_parser", "cmd_compress"]
@@ -101,7 +101,8 @@ def add_parser(sub, common, read_model=None):
                     "exactly, optionally keep the --terms largest monomials (refitted by least "
                     "squares), and report the parameters before and after, the certified max "
                     "error on the box and the errors measured on data.")
-    c.add_argument("model", metavar="MODEL", help="model file (symnet JSON, NN2Poly JSON, torch)")
+    c.add_argument("model", metavar="MODEL", help="model file (symnet JSON, NN2Poly JSON, torch, ONNX, Keras, "
+                        "or with --trust-pickle a pickled scikit-learn model)")
     c.add_argument("--box", required=True, metavar="LO,HI[;LO,HI...]",
                    help="input box: one pair for every input or one per input, e.g. "
                         "--box=-1,1 or --box '[-1,1];[0,2]'")
@@ -131,6 +132,7 @@ def add_parser(sub, common, read_model=None):
                       help="convert float weights to their exact binary values")
     conv.add_argument("--rationalize", type=lambda s: _int(s, 1), metavar="K",
                       help="round float weights to the nearest k/K")
+    add_trust_pickle(c)
     c.add_argument("--quiet", action="store_true", help="no summary line on stderr")
     c.set_defaults(func=cmd_compress, read_model=read_model or _no_reader)
 

@@ -262,16 +262,10 @@ def _read_text(path):
     if hasattr(path, "read"):
         text = path.read()
     else:
-        p = os.fspath(path)
-        try:
-            size = os.path.getsize(p)
-        except OSError:
-            size = 0
-        from .._validate import available_memory, refuse_if_over
+        from .._validate import regular_file
 
         # a JSON or CSV document takes some 20 times its size in Python objects
-        refuse_if_over(20 * size, available_memory(), "the memory this process may still use",
-                       f"reading {p} ({size:,} bytes)", "split the file")
+        p, _ = regular_file(path, "a JSON or CSV file", 20)
         try:
             with open(p, encoding="utf-8") as f:
                 text = f.read()

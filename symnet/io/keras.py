@@ -43,9 +43,11 @@ import os
 import re
 import zipfile
 
-from ..errors import FileError, FormatError, InputError, NotSupportedError
+from .._validate import regular_file
+from ..errors import FormatError, InputError, NotSupportedError
 from ._activations import _exact_decimal, _fmt
 from ._common import _Affine, _check_exact_flag, _float_array, _network_from_chain, _require
+from ._values import MAX_JSON_DEPTH, _json_depth
 
 __all__ = ["from_keras"]
 
@@ -139,11 +141,7 @@ def _member(zf, name, src, limit):
 def _open(path):
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"expected the path of a .keras file, got {type(path).__name__}")
-    src = os.fspath(path)
-    if os.path.isdir(src):
-        raise FileError(f"{src}: is a directory, expected a .keras file")
-    if not os.path.exists(src):
-        raise FileError(f"{src}: no such file")
+    src, _ = regular_file(path, "a .keras file", 4)
     try:
         zf = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, EOFError, ValueError):
@@ -314,8 +312,16 @@ def from_keras(path, exact=False, *, inputs=None):
     with zf:
         raw = _member(zf, CONFIG, src, _MAX_CONFIG)
         try:
-            config = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as e:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise FormatError(f"{src}: {CONFIG} is not valid JSON ({str(e)[:100]})") from None
+        # as symnet's own JSON readers: json.loads recurses once per level
+        if _json_depth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise FormatError(f"{src}: {CONFIG} nests arrays and objects more than "
+                              f"{MAX_JSON_DEPTH} levels deep (Keras configs nest some 10)")
+        try:
+            config = json.loads(text)
+        except ValueError as e:
             raise FormatError(f"{src}: {CONFIG} is not valid JSON ({str(e)[:100]})") from None
         entries, functional = _layer_list(config, src)
         wbytes = _member(zf, WEIGHTS, src, 1 << 34)

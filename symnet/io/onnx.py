@@ -21,7 +21,15 @@ node by node, with the initializers read by ``onnx.numpy_helper``:
   ``beta``.  An elementwise subgraph is recognised by its values: it is
   evaluated on sample points and compared with symnet's activations
   (relative tolerance 1e-6, so the float32 constants of an export, such as
-  ``1.4142135`` for ``sqrt(2)``, count as the exact ones);
+  ``1.4142135`` for ``sqrt(2)``, count as the exact ones).  The points are
+  [-8, 8], magnitudes from 1e-3 to 1e6 of both signs, every kink of the
+  subgraph (where the argument of a ``Relu``, ``LeakyRelu``, ``Clip``,
+  ``Abs``... crosses its threshold, found exactly for an affine argument)
+  with the midpoints between kinks and points beyond them, and points around
+  every constant of the subgraph; a piecewise linear subgraph is then equal
+  to the activation it matches everywhere, and a subgraph such as
+  ``min(relu(x), 100)`` or ``relu(x) - relu(x - 20)``, which agrees with
+  ``relu`` near 0 only, is refused;
 * no-ops: ``Identity``, ``Dropout``, ``Flatten`` (``axis=1``), ``Reshape``
   to ``(batch, n)``; ``Softmax`` as the last node: the network gives the
   logits and records ``net.graph.graph["output_activation"] == "softmax"``.
@@ -55,7 +63,8 @@ import math
 import os
 from fractions import Fraction
 
-from ..errors import FileError, FormatError, InputError, NotSupportedError, ShapeError
+from .._validate import regular_file
+from ..errors import FormatError, InputError, NotSupportedError, ShapeError
 from ._activations import _fmt
 from ._common import (_Affine, _check_exact_flag, _float_array, _frac, _network_from_chain,
                       _q, _require)
@@ -119,9 +128,34 @@ def _param_candidate(name):
 
 
 def _close(u, v):
+    """Equal within the tolerance where finite, the same infinity where not (never NaN)."""
     np = _np()
+    u = np.asarray(u, dtype=np.float64)
+    v = np.asarray(v, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
-        return bool(np.all(np.isfinite(u)) and np.all(np.abs(u - v) <= _TOL * (1 + np.abs(v))))
+        fu, fv = np.isfinite(u), np.isfinite(v)
+        if np.any(np.isnan(u)) or np.any(np.isnan(v)) or np.any(fu != fv):
+            return False
+        if np.any(u[~fu] != v[~fv]):
+            return False
+        return bool(np.all(np.abs(u[fu] - v[fv]) <= _TOL * (1 + np.abs(v[fv]))))
+
+
+def _base_points():
+    """[-8, 8] in steps of 0.1 and magnitudes 1e-3 ... 1e6 of both signs."""
+    np = _np()
+    mags = np.logspace(-3, 6, 91)
+    return set(np.round(np.linspace(-8, 8, 161), 10).tolist()) | set(mags.tolist()) | \
+        set((-mags).tolist())
+
+
+def _around(c):
+    """Points near and far from a constant or a kink ``c``."""
+    a = abs(c)
+    s = max(1.0, a)
+    pts = [c, c - 1, c + 1, c - 0.5, c + 0.5, c - 1e-3 * s, c + 1e-3 * s,
+           2 * a + 1, -(2 * a + 1), 10 * a + 1, -(10 * a + 1)]
+    return [p for p in pts if math.isfinite(p) and abs(p) <= 1e7]
 
 
 # ---------------------------------------------------------------------------
@@ -132,29 +166,78 @@ class _Data:
     """A tensor computed from the network input.
 
     ``alpha * core + delta`` elementwise, where ``core`` is the current chain
-    output ``z`` (``linear``) or a function of it known by its values on the
-    sample points; ``alpha`` and ``delta`` are exact Fractions, ``gen`` the
-    chain generation the tensor belongs to, ``nodes`` the nodes of a pending
-    elementwise subgraph (for messages).
+    output ``z`` (``linear``) or a function of it (a callable taking an
+    array of values of ``z``); ``alpha`` and ``delta`` are exact Fractions,
+    ``gen`` the chain generation the tensor belongs to, ``nodes`` the nodes
+    of a pending elementwise subgraph (for messages), ``kinks`` the
+    ``(argument, threshold)`` pairs of its nonsmooth ops (the argument a
+    ``_Data``), ``consts`` the scalar constants it uses.
     """
 
-    __slots__ = ("gen", "linear", "core", "alpha", "delta", "hints", "nodes", "rank")
+    __slots__ = ("gen", "linear", "core", "alpha", "delta", "hints", "nodes", "rank",
+                 "kinks", "consts")
 
     def __init__(self, gen, *, linear=True, core=None, alpha=Fraction(1), delta=Fraction(0),
-                 hints=(), nodes=(), rank=2):
+                 hints=(), nodes=(), rank=2, kinks=(), consts=()):
         self.gen, self.linear, self.core = gen, linear, core
         self.alpha, self.delta = alpha, delta
         self.hints, self.nodes, self.rank = tuple(hints), tuple(nodes), rank
+        self.kinks, self.consts = tuple(kinks), tuple(consts)
+
+    def copy(self, **kw):
+        out = _Data(self.gen, linear=self.linear, core=self.core, alpha=self.alpha,
+                    delta=self.delta, hints=self.hints, nodes=self.nodes, rank=self.rank,
+                    kinks=self.kinks, consts=self.consts)
+        for k, v in kw.items():
+            setattr(out, k, v)
+        return out
 
     def values(self, S):
-        core = S if self.linear else self.core
-        return float(self.alpha) * core + float(self.delta)
+        np = _np()
+        S = np.asarray(S, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            core = S if self.linear else self.core(S)
+            return float(self.alpha) * core + float(self.delta)
+
+
+def _kink_points(d, grid):
+    """Values of ``z`` where the nonsmooth ops of ``d`` change piece.
+
+    Exact for an affine argument; for a nonlinear one, the sign changes of
+    ``argument - threshold`` on ``grid`` refined by bisection.
+    """
+    np = _np()
+    out = []
+    for arg, t in d.kinks:
+        if not math.isfinite(t):
+            continue
+        if arg.linear:
+            if arg.alpha != 0:
+                out.append(float((Fraction(t) - arg.delta) / arg.alpha))
+            continue
+        g = arg.values(grid) - t
+        with np.errstate(invalid="ignore"):
+            idx = np.nonzero((np.sign(g[:-1]) * np.sign(g[1:]) <= 0)
+                             & np.isfinite(g[:-1]) & np.isfinite(g[1:]))[0]
+        for i in idx[:200]:
+            lo, hi = float(grid[i]), float(grid[i + 1])
+            glo = g[i]
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                gm = float(arg.values(np.array([mid]))[0]) - t
+                if not math.isfinite(gm):
+                    break
+                if (gm <= 0) == (glo <= 0):
+                    lo, glo = mid, gm
+                else:
+                    hi = mid
+            out.extend([lo, hi])
+    return out
 
 
 class _Walker:
-    def __init__(self, src, S):
+    def __init__(self, src):
         self.src = src
-        self.S = S
         self.chain = []
         self.gen = 0
         self.width = None
@@ -189,15 +272,20 @@ class _Walker:
         """Turn a pending elementwise subgraph into an activation; returns a linear state."""
         if d.linear:
             return d
-        S = self.S
+        S = self.points(d)
         full = d.values(S)
         cands = [(h, _param_candidate(h)) for h in d.hints] + list(_fixed_candidates().items())
         where = d.nodes[-1] if d.nodes else self.label(node)
+        np = _np()
         for name, f in cands:
-            if _close(full, f(S)):
-                return self.advance(("act", name, where), self.width)
+            with np.errstate(all="ignore"):
+                if _close(full, f(S)):
+                    return self.advance(("act", name, where), self.width)
+        core = d.copy(alpha=Fraction(1), delta=Fraction(0)).values(S)
         for name, f in cands:
-            if _close(d.core, f(S)):
+            with np.errstate(all="ignore"):
+                ok = _close(core, f(S))
+            if ok:
                 out = self.advance(("act", name, where), self.width)
                 out.alpha, out.delta = d.alpha, d.delta
                 return out
@@ -206,6 +294,29 @@ class _Walker:
         self.fail(node, f"the elementwise function computed by {ops} is not an activation "
                         "symnet knows (relu, leaky_relu, hardtanh, tanh, sigmoid, softplus, "
                         "silu, gelu, erf, exp, sin, cos, square)")
+
+    def points(self, d):
+        """Where the pending subgraph ``d`` is compared with the activations.
+
+        The base points, the kinks of ``d`` and of the parametric candidates,
+        midpoints between consecutive kinks, and points around each kink and
+        each constant.
+        """
+        np = _np()
+        base = _base_points()
+        centres = set(d.consts) | {0.0, 1.0, -1.0}
+        for h in d.hints:
+            centres.update(float(Fraction(a)) for a in h[:-1].split("[")[1].split(","))
+        for c in list(centres):
+            base.update(_around(c))
+        grid = np.array(sorted(base))
+        kinks = sorted(set(_kink_points(d, grid)))
+        pts = set(base)
+        for k in kinks:
+            pts.update(_around(k))
+        for a, b in zip(kinks, kinks[1:]):
+            pts.add(0.5 * (a + b))
+        return np.array(sorted(p for p in pts if math.isfinite(p)))
 
     def flush(self, d, node, width):
         """Apply a linear state's pending uniform scale/shift as a chain step."""
@@ -227,9 +338,9 @@ class _Walker:
             if op in ("Div",) and data_first and c == 0:
                 self.fail(node, "divides by zero")
             if op == "Div" and not data_first:       # c / d: nonlinear
-                return self.nonlinear(d, lambda u: float(c) / u, node)
-            out = _Data(d.gen, linear=d.linear, core=d.core, alpha=d.alpha, delta=d.delta,
-                        hints=d.hints, nodes=d.nodes + (self.label(node),), rank=d.rank)
+                return self.nonlinear(d, lambda u: float(c) / u, node, thresholds=(0.0,),
+                                      consts=(float(c),))
+            out = d.copy(nodes=d.nodes + (self.label(node),), consts=d.consts + (float(c),))
             if op == "Add":
                 out.delta = d.delta + c
             elif op == "Sub":
@@ -267,13 +378,17 @@ class _Walker:
             aff = _Affine(a=np.array([1 / x for x in vals], dtype=object), b=zero, where=where)
         return self.advance(aff, v.shape[0])
 
-    def nonlinear(self, d, f, node, hint=None):
-        np = _np()
-        with np.errstate(all="ignore"):
-            core = f(d.values(self.S))
+    def nonlinear(self, d, f, node, hint=None, thresholds=(), consts=()):
+        """``f(d)``; ``thresholds``: where ``f`` is not smooth (kinks, poles)."""
+        def core(S, f=f, d=d):
+            with _np().errstate(all="ignore"):
+                return f(d.values(S))
         hints = d.hints + ((hint,) if hint else ())
+        kinks = d.kinks + tuple((d, float(t)) for t in thresholds)
+        consts = d.consts + tuple(float(c) for c in consts) + tuple(float(t) for t in thresholds)
         return _Data(d.gen, linear=False, core=core, hints=hints,
-                     nodes=d.nodes + (self.label(node),), rank=d.rank)
+                     nodes=d.nodes + (self.label(node),), rank=d.rank, kinks=kinks,
+                     consts=consts)
 
     def combine(self, a, b, op, node):
         np = _np()
@@ -284,12 +399,15 @@ class _Walker:
             sign = 1 if op == "Add" else -1
             return _Data(a.gen, alpha=a.alpha + sign * b.alpha, delta=a.delta + sign * b.delta,
                          rank=a.rank)
-        u, v = a.values(self.S), b.values(self.S)
-        with np.errstate(all="ignore"):
-            core = {"Add": u + v, "Sub": u - v, "Mul": u * v,
-                    "Div": u / v if op == "Div" else None}[op]
+        fop = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide}[op]
+
+        def core(S, a=a, b=b, fop=fop):
+            with np.errstate(all="ignore"):
+                return fop(a.values(S), b.values(S))
+        kinks = a.kinks + b.kinks + (((b, 0.0),) if op == "Div" else ())
         return _Data(a.gen, linear=False, core=core, hints=a.hints + b.hints,
-                     nodes=a.nodes + b.nodes + (self.label(node),), rank=a.rank)
+                     nodes=a.nodes + b.nodes + (self.label(node),), rank=a.rank,
+                     kinks=kinks, consts=a.consts + b.consts)
 
     # -- affine nodes ------------------------------------------------------
     def affine(self, d, W, b, node):
@@ -314,9 +432,7 @@ def _load(path_or_model, onnx):
     if isinstance(path_or_model, (bytes, bytearray)):
         src, data, base = "model", bytes(path_or_model), None
     elif isinstance(path_or_model, (str, os.PathLike)):
-        src = os.fspath(path_or_model)
-        if os.path.isdir(src):
-            raise FileError(f"{src}: is a directory, expected an .onnx file")
+        src, _ = regular_file(path_or_model, "an ONNX file", 4)
         with open(src, "rb") as f:
             data = f.read()
         base = os.path.dirname(os.path.abspath(src))
@@ -350,9 +466,15 @@ def _external_data(model, src, base, onnx):
         if os.path.isabs(norm) or norm.startswith(".."):
             raise FormatError(f"{src}: initializer {t.name!r} refers to {loc!r}, outside the "
                               "model's directory")
+        full = os.path.join(base, norm)
+        if os.path.islink(full):
+            raise FormatError(f"{src}: initializer {t.name!r} refers to {loc!r}, a symbolic "
+                              "link (onnx reads external data only from regular files)")
+        if os.path.lexists(full):
+            regular_file(full, "an external data file", 2)
         try:
             edh.load_external_data_for_tensor(t, base)
-        except (OSError, ValueError) as e:
+        except (OSError, ValueError, onnx.checker.ValidationError) as e:
             raise FormatError(f"{src}: cannot read the external data of {t.name!r}: "
                               f"{str(e)[:120]}") from None
         del t.external_data[:]
@@ -399,33 +521,6 @@ def _dims(value_info):
     return [d.dim_value if d.HasField("dim_value") else None for d in t.shape.dim]
 
 
-def _sample_points(bounds):
-    """Where elementwise subgraphs are evaluated: [-8, 8] and around Clip bounds."""
-    np = _np()
-    pts = set(np.round(np.linspace(-8, 8, 161), 10).tolist())
-    for c in bounds:
-        if math.isfinite(c) and abs(c) <= 50:
-            for dx in (-2, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 2):
-                pts.add(c + dx * max(1.0, abs(c)))
-    return np.array(sorted(pts))
-
-
-def _clip_bounds(g, consts):
-    np = _np()
-    out = []
-    for node in g.node:
-        if node.op_type != "Clip":
-            continue
-        for name in list(node.input[1:3]):
-            if name in consts and consts[name].size == 1:
-                out.append(float(np.asarray(consts[name], dtype=np.float64).reshape(-1)[0]))
-        for a in ("min", "max"):
-            v = _attr(node, a)
-            if v is not None:
-                out.append(float(v))
-    return out
-
-
 _UNARY = {"Tanh", "Sigmoid", "Relu", "Softplus", "Erf", "Exp", "Sin", "Cos", "Log",
           "Reciprocal", "Sqrt", "Abs"}
 
@@ -463,6 +558,12 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
         onnx is missing.
     FormatError
         When the file is not a valid ONNX model.
+    FileError
+        When the file does not exist or is not a regular file (a FIFO, a
+        device); external data that is a symbolic link is a FormatError.
+    ResourceError
+        When the file is larger than the memory this process may still use
+        allows.
 
     Examples
     --------
@@ -515,7 +616,7 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
         if node.domain not in ("", "ai.onnx"):
             raise NotSupportedError(f"{src}: node {node.name or node.output[0]!r} "
                                     f"({node.domain}.{node.op_type}) is not a standard ONNX op")
-    W = _Walker(src, _sample_points(_clip_bounds(g, consts)))
+    W = _Walker(src)
     x = data_inputs[0]
     dims = _dims(x)
     rank = len(dims) if dims is not None else 2
@@ -563,15 +664,13 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
             axis = _attr(node, "axis", 1)
             if axis not in (1, -1 if d0.rank == 2 else 1):
                 W.fail(node, f"axis={axis} flattens the batch dimension")
-            out = _Data(d0.gen, linear=d0.linear, core=d0.core, alpha=d0.alpha,
-                        delta=d0.delta, hints=d0.hints, nodes=d0.nodes, rank=2)
+            out = d0.copy(rank=2)
         elif op == "Reshape":
             shape = [int(s) for s in np.asarray(const(ins[1], node)).reshape(-1)]
             if len(shape) != 2 or shape[0] not in (0, -1) or \
                     shape[1] not in (-1,) + ((W.width,) if W.width else ()):
                 W.fail(node, f"reshapes to {shape}; only (batch, features) is read")
-            out = _Data(d0.gen, linear=d0.linear, core=d0.core, alpha=d0.alpha,
-                        delta=d0.delta, hints=d0.hints, nodes=d0.nodes, rank=2)
+            out = d0.copy(rank=2)
         elif op == "Gemm":
             if ins[0] not in data or ins[1] in data or (len(ins) > 2 and ins[2] in data):
                 W.fail(node, "only the data as A (the first input) with constants B and C is read")
@@ -625,7 +724,8 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
             p = np.asarray(const(ins[1], node)).astype(np.float64)
             if p.size != 1:
                 W.fail(node, "the exponent must be a scalar")
-            out = W.nonlinear(d0, lambda u, p=float(p.reshape(-1)[0]): u ** p, node)
+            p = float(p.reshape(-1)[0])
+            out = W.nonlinear(d0, lambda u, p=p: u ** p, node, thresholds=(0.0,), consts=(p,))
         elif op in _UNARY:
             W.current(d0, node)
             f = {"Tanh": np.tanh, "Sigmoid": _sigmoid, "Relu": lambda u: np.maximum(u, 0.0),
@@ -636,12 +736,13 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
             if op == "Softplus" and d0.linear and d0.delta == 0 and d0.alpha > 0 \
                     and d0.alpha != 1:   # torch's Softplus(beta): softplus(beta*z)/beta
                 hint = f"softplus[{_fmt(d0.alpha)}]"
-            out = W.nonlinear(d0, f, node, hint)
+            nonsmooth = op in ("Relu", "Log", "Reciprocal", "Sqrt", "Abs")
+            out = W.nonlinear(d0, f, node, hint, thresholds=(0.0,) if nonsmooth else ())
         elif op == "LeakyRelu":
             W.current(d0, node)
             a = _float_attr(_attr(node, "alpha", 0.01), W, node, "alpha")
             out = W.nonlinear(d0, lambda u, a=float(a): np.where(u > 0, u, a * u), node,
-                              f"leaky_relu[{_fmt(a)}]")
+                              f"leaky_relu[{_fmt(a)}]", thresholds=(0.0,), consts=(float(a),))
         elif op == "Clip":
             W.current(d0, node)
             lo = _attr(node, "min") if len(ins) < 2 or not ins[1] else \
@@ -657,7 +758,8 @@ def from_onnx(path_or_model, exact=False, *, inputs=None):
                 hint = f"hardtanh[{_fmt(qlo)},{_fmt(qhi)}]"
             flo = -np.inf if lo is None else float(lo)
             fhi = np.inf if hi is None else float(hi)
-            out = W.nonlinear(d0, lambda u: np.clip(u, flo, fhi), node, hint)
+            out = W.nonlinear(d0, lambda u, lo=flo, hi=fhi: np.clip(u, lo, hi), node, hint,
+                              thresholds=tuple(t for t in (flo, fhi) if math.isfinite(t)))
         elif op == "Gelu":
             W.current(d0, node)
             approx = _attr(node, "approximate", b"none")

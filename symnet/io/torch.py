@@ -35,6 +35,7 @@ from fractions import Fraction
 
 from sympy import S
 
+from .._validate import regular_file
 from ..errors import (ArgumentError, FormatError, InputError, NotSupportedError, ShapeError, WeightError)
 from ._activations import _activation, _exact_decimal, _fmt
 from ._common import _converter
@@ -452,17 +453,13 @@ def load_torch(path, *, activations, exact=False, rationalize=None, inputs=None)
     >>> load_torch(path, activations="tanh")
     <Network 3 -> 4 tanh -> 1 identity, inputs (x1, x2, x3), float weights>
     """
-    import os
-
     try:
         import torch
     except ImportError:  # pragma: no cover
         raise NotSupportedError("load_torch needs PyTorch: pip install torch") from None
-    src = os.fspath(path)
+    src, _ = regular_file(path, "a torch state file", 4)
     try:
         obj = torch.load(src, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise
     except Exception as e:
         text = re.sub(r"\x1b\[[0-9;]*m", "", str(e)).strip()   # torch colours its messages
         msg = " ".join(text.splitlines()[0].split()) if text else type(e).__name__

@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 import time
 
-from ..cli_args import box_text, positive_int
+from ..cli_args import add_trust_pickle, box_text, positive_int
 from ..errors import ArgumentError
 
 __all__ = ["add_parser", "cmd_regions"]
@@ -117,6 +117,7 @@ def add_parser(sub, common, read_model=None):
                    help="torch state files: one activation per Linear layer")
     r.add_argument("--rationalize", type=positive_int, metavar="K",
                    help="round float weights to the nearest k/K first")
+    add_trust_pickle(r)
     r.add_argument("--all", action="store_true", help="text: list every region")
     r.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
     r.add_argument("--quiet", action="store_true", help="no summary line on stderr")
