@@ -159,3 +159,9 @@ def test_float_features_times_coefficients_is_the_polynomial(n, order):
     F, _ = monomial_features(X, order)
     p = polynomial_from_vector(c, sympy.symbols(f"x1:{n + 1}"), order)
     np.testing.assert_allclose(F @ c, p(X), rtol=1e-12, atol=1e-12)
+
+
+def test_sparse_input_is_refused_with_what_to_do():
+    sp = pytest.importorskip("scipy.sparse")
+    with pytest.raises(ArgumentError, match="sparse csr_matrix of shape \\(3, 3\\).*toarray"):
+        monomial_features(sp.csr_matrix(np.eye(3)), 2)

@@ -105,6 +105,10 @@ def as_data(X, where="X", *, exact=None, ndim=2, columns=None):
         X = X.detach().cpu().numpy()
     if isinstance(X, (str, bytes)):
         raise ArgumentError(f"{where}: expected numbers, got the string {X[:40]!r}")
+    if hasattr(X, "toarray") and hasattr(X, "nnz"):   # a scipy sparse matrix or array
+        raise ArgumentError(f"{where}: expected a dense array, got a sparse "
+                            f"{type(X).__name__} of shape {X.shape}; pass X.toarray() (the "
+                            "monomial features of sparse data are dense)")
     if not isinstance(X, np.ndarray):
         try:
             A = np.asarray(X, dtype=object if _has_exact(X) else None)
