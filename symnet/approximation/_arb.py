@@ -242,7 +242,7 @@ class Evaluator:
         try:
             out = self.rule.taylor(self.ctx, c, n)
         except Unsupported as e:
-            raise ActivationError(f"activation {self.act.name!r}: cannot enclose {e}") from None
+            raise ActivationError(f"activation {self.act.name!r}: {e}") from None
         from flint import arb
         return [x if isinstance(x, arb) else ball(x) for x in out]
 
