@@ -3,8 +3,12 @@
 A :class:`Polynomial` is immutable.  It knows its variables, its truncation
 order (terms above it are unknown, not zero), its centre (the origin, or the
 point of a Taylor expansion) and its coefficient domain: exact (``QQ``,
-``QQ[log(2)]``, ``QQ[w1_1_1, ...]``: sympy numbers or expressions) or
-``RR`` (float64, Python floats).
+``QQ[log(2)]``, ``QQ[w1_1_1, ...]``: sympy numbers or expressions),
+``mpf`` (mpmath numbers at :attr:`Polynomial.prec` bits) or ``RR``
+(float64, Python floats).
+
+Arithmetic follows one rule (see :class:`Domain`): the result has the
+domain of its least exact operand, exact > mpf > float64.
 
 Examples
 --------
@@ -38,8 +42,26 @@ class Domain(str):
     ``"QQ"`` (rationals), ``"QQ[log(2), w]"`` (polynomials over QQ in exact
     constants and symbols), ``"EX"`` (other exact expressions), ``"RR"``
     (float64), ``"RR[w]"`` (floats with symbols) and ``"mpf"`` (mpmath at a
-    chosen precision).  One rule for every operation: a float operand makes
-    the result float (every numeric coefficient becomes a float).
+    chosen precision, :attr:`Polynomial.prec` bits).
+
+    One rule for every operation (``+``, ``-``, ``*``, ``/``, with a scalar
+    on either side or with another polynomial): the result has the domain
+    of the *least exact* operand, in the order exact > mpf > float64.
+
+    * exact with exact stays exact;
+    * mpf at ``p`` bits with an exact operand (a polynomial, an int, a
+      Fraction, a sympy number) stays mpf at ``p`` bits;
+    * mpf at ``p`` bits with mpf at ``q`` bits is mpf at ``min(p, q)`` bits;
+    * a float64 operand (an ``RR`` polynomial or a Python float) makes the
+      result ``RR``: every numeric coefficient becomes a float64, mpf ones
+      too, since a float64 operand carries no more than 53 good bits.
+      Multiply by ``sympy.Rational(1, 2)`` rather than ``0.5`` to keep
+      an mpf polynomial's precision.
+    * mpf has no symbolic form: an mpf operand with symbolic coefficients
+      (``QQ[w]``) gives ``RR[w]``, as a float operand does.
+
+    The domain holds even when the result is zero: ``p - p`` of an mpf
+    polynomial is the zero mpf polynomial at the same precision.
 
     Examples
     --------
@@ -133,7 +155,7 @@ class Polynomial:
     """
 
     __slots__ = ("_vars", "_order", "_center", "_terms", "_lazy", "_dense", "_domain",
-                 "_float", "_meta", "__weakref__")
+                 "_float", "_meta", "_prec", "__weakref__")
 
     #: default printing order when the printer has none: "ascending" degree
     default_print_order = "ascending"
@@ -172,8 +194,9 @@ class Polynomial:
         items = {k: c for k, c in items.items() if sum(k) <= order}
         self._init(variables, order, center, items, None, None)
 
-    def _init(self, variables, order, center, terms, lazy, dense, domain=None):
+    def _init(self, variables, order, center, terms, lazy, dense, domain=None, prec=None):
         self._vars = tuple(variables)
+        self._prec = prec
         self._order = order
         self._center = _check_center(center, len(variables))
         self._terms = terms
@@ -234,10 +257,12 @@ class Polynomial:
                 meta = dict(meta or {}, nonfinite=True)
         else:
             E = B.exponents()
-            terms = {tuple(int(e) for e in E[i]): v for i, v in enumerate(c.tolist())
-                     if v != 0}
-            if any(_is_mpf(v) for v in terms.values()):
-                p = cls._from_terms(variables, order, terms, center=center, domain="mpf")
+            values = c.tolist()
+            terms = {tuple(int(e) for e in E[i]): v for i, v in enumerate(values) if v != 0}
+            mpfs = [v for v in values if _is_mpf(v)]
+            if mpfs:
+                p = cls._from_terms(variables, order, terms, center=center, domain="mpf",
+                                    prec=min(v.context.prec for v in mpfs))
             else:
                 p = cls(terms, variables, order, center=center)
         p._meta = dict(meta) if meta else None
@@ -269,9 +294,9 @@ class Polynomial:
         return obj._init(variables, order, center, None, lazy, dense, domain)
 
     @classmethod
-    def _from_terms(cls, variables, order, terms, *, center=None, domain=None):
+    def _from_terms(cls, variables, order, terms, *, center=None, domain=None, prec=None):
         obj = cls.__new__(cls)
-        return obj._init(variables, order, center, terms, None, None, domain)
+        return obj._init(variables, order, center, terms, None, None, domain, prec)
 
     # -- data ----------------------------------------------------------------
     def _t(self):
@@ -324,6 +349,24 @@ class Polynomial:
         """True unless a coefficient is a float or an mpf."""
         return self.domain.is_exact
 
+    @property
+    def prec(self):
+        """Bits of precision of an ``mpf`` polynomial; None for other domains.
+
+        Examples
+        --------
+        >>> from symnet import Network, expand
+        >>> p = expand(Network.dense([[[1]]], activations=["tanh"]), 3, domain="mpf", prec=80)
+        >>> p.prec, (p + 1).prec, (p - p).prec, (p * 2).domain, (p * 0.5).domain
+        (80, 80, 80, 'mpf', 'RR')
+        """
+        if self.domain != "mpf":
+            return None
+        if self._prec is None:
+            precs = [c.context.prec for c in self._t().values() if _is_mpf(c)]
+            self._prec = min(precs) if precs else _mpf_type()(0).context.prec
+        return self._prec
+
     def terms(self):
         """``{exponent tuple: coefficient}`` of the nonzero terms.
 
@@ -373,6 +416,8 @@ class Polynomial:
                 f"truncated at order {self._order}")
         c = self._t().get(exps)
         if c is None:
+            if self.domain == "mpf":
+                return _to_mpf(0, self.prec)
             return 0.0 if self.domain.startswith("RR") else S.Zero
         return c
 
@@ -408,7 +453,7 @@ class Polynomial:
             raise OrderError(f"degree {k} is beyond the truncation order {self._order}")
         t = {e: c for e, c in self._t().items() if sum(e) == k}
         return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
-                                      domain=self.domain)
+                                      domain=self.domain, prec=self.prec)
 
     def truncate(self, order):
         """The same polynomial truncated at a lower order."""
@@ -417,7 +462,7 @@ class Polynomial:
             raise OrderError(f"cannot raise the order from {self._order} to {order}")
         t = {e: c for e, c in self._t().items() if sum(e) <= order}
         return Polynomial._from_terms(self._vars, order, t, center=self._center,
-                                      domain=self.domain)
+                                      domain=self.domain, prec=self.prec)
 
     def as_expr(self):
         """The polynomial as a sympy expression (truncation term dropped).
@@ -591,6 +636,13 @@ class Polynomial:
         if isinstance(c, sympy.Expr) and c.free_symbols & set(self._vars):
             return Polynomial(c, self._vars, self._order, center=self._center)
         t = {} if _is_zero(c) else {(0,) * len(self._vars): c}
+        # a zero scalar keeps its kind: p + 0.0 is float64, as p + 0.5 is
+        if isinstance(c, float):
+            return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                          domain="RR")
+        if _is_mpf(c):
+            return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                          domain="mpf", prec=c.context.prec)
         return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
 
     def _floated(self):
@@ -598,25 +650,68 @@ class Polynomial:
         if self.domain == "RR":
             return self
         t = {e: _to_float(c) for e, c in self._t().items()}
-        return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                      domain=None if t else "RR")
+
+    def _mpfed(self, prec):
+        """Every coefficient as an mpf at ``prec`` bits (all are numbers)."""
+        if self.domain == "mpf" and self.prec == prec:
+            return self
+        t = {e: _to_mpf(c, prec) for e, c in self._t().items()}
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                      domain="mpf", prec=prec)
+
+    def _kind(self):
+        """("exact" | "mpf" | "RR", prec): this operand's place in the domain rule."""
+        d = self.domain
+        if d == "mpf":
+            return "mpf", self.prec
+        if d.startswith("RR"):
+            return "RR", None
+        return "exact", None
 
     def _aligned(self, other):
-        """(self, other) with one domain rule: a float operand makes both float."""
+        """(self, other, (domain, prec)) under one rule: the least exact operand's domain.
+
+        exact > mpf > float64 (see :class:`Domain`): both operands are brought
+        to the result's domain before any coefficient is combined.
+        """
         o = self._coerce_other(other)
         if o is None:
-            return None, None
+            return None, None, None
         a = self
-        if a.domain.is_float != o.domain.is_float:
-            a, o = a._floated(), o._floated()
-        return a, o
+        (ka, pa), (ko, po) = a._kind(), o._kind()
+        if "mpf" in (ka, ko) and "RR" not in (ka, ko):
+            prec = min(p for p in (pa, po) if p is not None)
+            if a._numeric() and o._numeric():
+                return a._mpfed(prec), o._mpfed(prec), ("mpf", prec)
+            ka = "RR"   # mpf has no symbolic form: symbolic coefficients go float64
+        if "RR" in (ka, ko):
+            return a._floated(), o._floated(), ("RR", None)
+        return a, o, (None, None)
+
+    def _numeric(self):
+        return all(_is_mpf(c) or isinstance(c, float) or
+                   (isinstance(c, sympy.Expr) and c.is_number) for c in self._t().values())
+
+    @staticmethod
+    def _result(vars_, order, t, center, target):
+        """A result in the target domain, even when it is zero."""
+        domain, prec = target
+        if domain == "mpf":
+            return Polynomial._from_terms(vars_, order, t, center=center, domain="mpf",
+                                          prec=prec)
+        if domain == "RR" and not t:
+            return Polynomial._from_terms(vars_, order, t, center=center, domain="RR")
+        return Polynomial._from_terms(vars_, order, t, center=center)
 
     def _combine(self, other, sign):
-        a, o = self._aligned(other)
+        a, o, target = self._aligned(other)
         if o is None:
             return NotImplemented
-        return a._combine_aligned(o, sign)
+        return a._combine_aligned(o, sign, target)
 
-    def _combine_aligned(self, o, sign):
+    def _combine_aligned(self, o, sign, target):
         order = min(self._order, o._order)
         t = {e: c for e, c in self._t().items() if sum(e) <= order}
         for e, c in o._t().items():
@@ -625,7 +720,7 @@ class Polynomial:
             c = c if sign > 0 else -c
             t[e] = _add(t[e], c) if e in t else c
         t = {e: c for e, c in t.items() if not _is_zero(c)}
-        return Polynomial._from_terms(self._vars, order, t, center=self._center)
+        return Polynomial._result(self._vars, order, t, self._center, target)
 
     def __add__(self, other):
         return self._combine(other, 1)
@@ -645,22 +740,24 @@ class Polynomial:
         k = c.coeff((0,) * len(self._vars))
         if k == 0:
             raise DomainError("division of a polynomial by zero")
-        return self * (1.0 / k if isinstance(k, float) else 1 / sympy.sympify(k))
+        if isinstance(k, float) or _is_mpf(k):
+            return self * (1 / k)   # 1/k in k's own domain and precision
+        return self * (1 / sympy.sympify(k))
 
     def __neg__(self):
         return Polynomial._from_terms(self._vars, self._order, {e: -c for e, c in self._t().items()},
-                                      center=self._center, domain=self._domain)
+                                      center=self._center, domain=self.domain, prec=self.prec)
 
     def __pos__(self):
         return self
 
     def __mul__(self, other):
-        s_, o = self._aligned(other)
+        s_, o, target = self._aligned(other)
         if o is None:
             return NotImplemented
-        return s_._mul_aligned(o)
+        return s_._mul_aligned(o, target)
 
-    def _mul_aligned(self, o):
+    def _mul_aligned(self, o, target):
         order = min(self._order, o._order)
         a = _by_degree(self._t(), order)
         b = _by_degree(o._t(), order)
@@ -675,7 +772,7 @@ class Polynomial:
                         t[e] = _add(t[e], _mul(ca, cb)) if e in t else _mul(ca, cb)
         t = {e: _simplify_coeff(c) for e, c in t.items()}
         t = {e: c for e, c in t.items() if not _is_zero(c)}
-        return Polynomial._from_terms(self._vars, order, t, center=self._center)
+        return Polynomial._result(self._vars, order, t, self._center, target)
 
     __rmul__ = __mul__
 
@@ -889,6 +986,24 @@ def _to_float(c):
         except (TypeError, ValueError):
             pass
     return c.evalf(15)
+
+
+_MPF_CONTEXTS = {}
+
+
+def _to_mpf(c, prec):
+    """A number (exact, float or mpf) as an mpf at ``prec`` bits."""
+    ctx = _MPF_CONTEXTS.get(prec)
+    if ctx is None:
+        import mpmath
+        ctx = _MPF_CONTEXTS[prec] = mpmath.mp.clone()
+        ctx.prec = prec
+    if isinstance(c, float) or _is_mpf(c):
+        return ctx.mpf(c)   # rounded to prec bits
+    c = sympy.sympify(c)
+    if c.is_Rational:
+        return ctx.mpf(int(c.p)) / int(c.q)
+    return ctx.mpf(sympy.Float(c, ctx.dps + 10))
 
 
 def _gen_names(gens):

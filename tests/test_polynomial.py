@@ -170,3 +170,81 @@ def test_strings_are_parsed_never_evaluated(tmp_path):
     with pytest.raises(ParseError):
         p.coeff(code)
     assert not marker.exists()
+
+
+# -- one domain rule for every operation: the least exact operand's domain ----------------
+# exact > mpf(p) > float64; mpf(p) with mpf(q) is mpf(min(p, q))
+
+def _operands():
+    import mpmath
+    from fractions import Fraction
+    net = Network.dense([[[1, 2]], [[1]]], activations=["tanh", "identity"])
+    m80 = expand(net, 3, domain="mpf", prec=80)
+    ctx = mpmath.mp.clone()
+    ctx.prec = 100
+    return {
+        "exact poly": (expand(net, 3), ("exact", None)),
+        "int": (2, ("exact", None)),
+        "Fraction": (Fraction(1, 3), ("exact", None)),
+        "Rational": (R(1, 3), ("exact", None)),
+        "float": (0.5, ("RR", None)),
+        "zero float": (0.0, ("RR", None)),
+        "RR poly": (expand(net, 3, domain="RR"), ("RR", None)),
+        "mpf80 poly": (m80, ("mpf", 80)),
+        "mpf100 poly": (expand(net, 3, domain="mpf", prec=100), ("mpf", 100)),
+        "mpf100 scalar": (ctx.mpf(1) / 3, ("mpf", 100)),
+    }
+
+
+_POLY_KINDS = ["exact poly", "RR poly", "mpf80 poly", "mpf100 poly"]
+_RANK = {"exact": 0, "mpf": 1, "RR": 2}
+
+
+def _expected(ka, kb):
+    if _RANK[ka[0]] != _RANK[kb[0]]:
+        return max(ka, kb, key=lambda k: _RANK[k[0]])
+    if ka[0] == "mpf":
+        return "mpf", min(ka[1], kb[1])
+    return ka
+
+
+_SCALAR_KINDS = ["int", "Fraction", "Rational", "float", "zero float", "mpf100 scalar"]
+
+
+@pytest.mark.parametrize("left, right, op", [
+    (a, b, op) for a in _POLY_KINDS for b in _POLY_KINDS + _SCALAR_KINDS
+    for op in ["+", "-", "*", "self-"] + (["r+", "r-", "r*"] if b in _SCALAR_KINDS else [])])
+def test_one_domain_rule_for_every_operation(left, right, op):
+    ops = _operands()
+    (p, kp), (q, kq) = ops[left], ops[right]
+    f = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+         "r+": lambda a, b: b + a, "r-": lambda a, b: b - a, "r*": lambda a, b: b * a,
+         "self-": lambda a, b: (a + b) - (a + b)}[op]
+    r = f(p, q)
+    kind, prec = _expected(kp, kq)
+    values = list(r.terms().values()) + [r.coeff((1, 1))]   # a zero coefficient too
+    if kind == "exact":
+        assert r.is_exact and r.prec is None
+        assert not any(isinstance(c, float) or type(c).__name__ == "mpf" for c in values)
+    elif kind == "RR":
+        assert r.domain == "RR" and r.prec is None
+        assert all(isinstance(c, float) for c in values)
+    else:
+        assert r.domain == "mpf" and r.prec == prec
+        assert all(type(c).__name__ == "mpf" and c.context.prec == prec for c in values)
+    if op == "self-":
+        assert r.nterms == 0
+
+
+def test_mpf_keeps_its_precision_with_exact_numbers():
+    import mpmath
+    net = Network.dense([[[1, 2]], [[1]]], activations=["tanh", "identity"])
+    m = expand(net, 3, domain="mpf", prec=80)
+    c = m.coeff((3, 0))
+    assert (m + 1).coeff((3, 0)) == c and (m + 1).coeff((0, 0)) == 1
+    assert (m * 2).coeff((3, 0)) == 2 * c
+    assert (m / 3).coeff((3, 0)) == c / 3 and (m / 3).prec == 80
+    with mpmath.workprec(200):   # 80 good bits, not float64's 53
+        assert abs((m * 2).coeff((3, 0)) + mpmath.mpf(2) / 3) < mpmath.mpf(2) ** -75
+    assert (m - m).domain == "mpf" and (m - m).prec == 80
+    assert (m ** 2).prec == 80 and m.truncate(1).prec == 80 and (-m).prec == 80
