@@ -31,7 +31,8 @@ import sympy
 from sympy import S
 
 from ._validate import as_order, as_symbols, as_weight, parse_expr, printable
-from .errors import (ArgumentError, DomainError, InputError, OrderError, ShapeError, SymnetError)
+from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError, OrderError,
+                     ShapeError, SymnetError)
 
 __all__ = ["Polynomial", "Domain"]
 
@@ -163,6 +164,8 @@ class Polynomial:
     def __init__(self, terms, variables, order=None, *, center=None):
         variables = _check_variables(variables)
         n = len(variables)
+        if order is not None:
+            order = as_order(order)
         if isinstance(terms, Polynomial):
             terms = terms.terms()
         if isinstance(terms, dict):
@@ -178,16 +181,7 @@ class Polynomial:
                 shifts = {v: v + _to_sympy_number(as_weight(a, "center")) for v, a in
                           zip(variables, center)}
                 expr = expr.xreplace(shifts) if any(a != 0 for a in center) else expr
-            try:
-                poly = sympy.Poly(expr, *variables)
-            except sympy.PolynomialError as e:
-                raise ArgumentError(f"expected a polynomial in {variables}, got {terms} ({e})") \
-                    from None
-            items = {}
-            for k, c in poly.terms():
-                c = float(c) if c.is_Float else c
-                if not _is_zero(c):
-                    items[k] = c
+            items = _expression_terms(expr, variables, order, terms)
         if order is None:
             order = max((sum(k) for k in items), default=0)
         order = as_order(order)
@@ -427,9 +421,10 @@ class Polynomial:
                 isinstance(e, numbers.Integral) for e in monomial):
             return _check_exps(tuple(monomial), n)
         m = _as_polynomial_expr(monomial, self._vars, "monomial")
-        try:
-            poly = sympy.Poly(m, *self._vars)
-        except sympy.PolynomialError:
+        try:   # one term at most, checked before sympy expands anything
+            one = _expansion_shape(m, set(self._vars), monomial, self._vars)[1] <= 1
+            poly = sympy.Poly(m, *self._vars) if one else None
+        except (sympy.PolynomialError, ArgumentError):
             poly = None
         if poly is None or len(poly.terms()) != 1 or poly.terms()[0][1] != 1:
             raise ArgumentError(
@@ -1034,6 +1029,151 @@ def _infer_domain(coeffs):
     if all(g.is_Symbol for g in gens):
         return Domain("QQ[" + _gen_names(gens) + "]")
     return Domain("EX")
+
+
+#: Largest number of terms a full (untruncated) expansion of an expression may have.
+MAX_EXPANSION_TERMS = 5 * 10**4
+#: Largest number of coefficient products a truncated expansion may need.
+MAX_TRUNCATED_PRODUCTS = 5 * 10**6
+
+
+def _expression_terms(expr, variables, order, given):
+    """``{exponents: coefficient}`` of a polynomial expression, truncated at ``order``.
+
+    A power is never expanded beyond the order: below its degree, the
+    expression is expanded with truncated arithmetic (powers by squaring,
+    every product cut at ``order``), so ``(1 + x + y + z)**10000`` at order
+    2 costs a few dozen small products.  The work is estimated first: when
+    the truncated products would pass :data:`MAX_TRUNCATED_PRODUCTS`, or no
+    order truncates, the expression is expanded in full if it has at most
+    :data:`MAX_EXPANSION_TERMS` terms, and refused with the estimate if not.
+    """
+    n = len(variables)
+    deg, nterms, nmul = _expansion_shape(expr, set(variables), given, variables)
+    full = min(nterms, _n_monomials(n, deg))
+    if order is not None and order < deg:
+        size = min(nterms, _n_monomials(n, order))
+        work = min(size * size, _n_monomials(2 * n, order)) * max(1, nmul)
+        if work <= MAX_TRUNCATED_PRODUCTS:
+            return _clean_terms(_TruncatedExpansion(variables, order).walk(expr))
+        if full > MAX_EXPANSION_TERMS:
+            raise ExpansionTooLargeError(
+                f"expanding {_short(given)} truncated at order {order} needs about {work:.3g} "
+                f"coefficient products ({size:.3g} terms, {nmul} truncated products), more "
+                f"than {MAX_TRUNCATED_PRODUCTS:,}, and in full it has about {full:.3g} terms, "
+                f"more than {MAX_EXPANSION_TERMS:,}; pass a lower order")
+    elif full > MAX_EXPANSION_TERMS:
+        raise ExpansionTooLargeError(
+            f"expanding {_short(given)} in full gives about {full:.3g} terms (degree {deg} "
+            f"in {n} variables), more than {MAX_EXPANSION_TERMS:,}; pass a lower order to "
+            "truncate while expanding")
+    try:   # in full (sympy's dense arithmetic is fast for few, long variables)
+        poly = sympy.Poly(expr, *variables)
+    except sympy.PolynomialError as e:
+        raise ArgumentError(f"expected a polynomial in {variables}, got {_short(given)} "
+                            f"({e})") from None
+    return _clean_terms(dict(poly.terms()))
+
+
+def _clean_terms(items):
+    if any(_has_float(c) for c in items.values()):   # one float makes every coefficient float
+        items = {k: _to_float(c) for k, c in items.items()}
+    return {k: c for k, c in items.items() if not _is_zero(c)}
+
+
+def _short(given):
+    s = str(given) if isinstance(given, str) else sympy.sstr(given)
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def _n_monomials(n, d):
+    """Monomials of degree <= d in n variables, C(n + d, n) (a float, capped)."""
+    import math
+    if d < 0:
+        return 0.0
+    lg = math.lgamma(n + d + 1) - math.lgamma(n + 1) - math.lgamma(d + 1)
+    return math.exp(min(lg, 690.0))
+
+
+def _expansion_shape(e, varset, given, variables):
+    """(degree bound, term-count bound, truncated products) of a polynomial expression.
+
+    Anything but sums, products, non-negative integer powers, the variables
+    and expressions free of them is refused here, before any expansion.
+    """
+    import math
+    if not (e.free_symbols & varset):
+        return 0, 1.0, 0
+    if e in varset:
+        return 1, 1.0, 0
+    if e.is_Add or e.is_Mul:
+        parts = [_expansion_shape(a, varset, given, variables) for a in e.args]
+        if e.is_Add:
+            return (max(p[0] for p in parts), sum(p[1] for p in parts),
+                    sum(p[2] for p in parts))
+        return (sum(p[0] for p in parts), math.prod(min(p[1], 1e300) for p in parts),
+                sum(p[2] for p in parts) + len(parts) - 1)
+    if e.is_Pow and e.exp.is_Integer and e.exp >= 0 and not (e.exp.free_symbols & varset):
+        d, t, m = _expansion_shape(e.base, varset, given, variables)
+        k = int(e.exp)
+        # terms of base**k: at most C(t + k - 1, k)
+        lg = math.lgamma(t + k) - math.lgamma(k + 1) - math.lgamma(t) if t >= 1 else 0.0
+        return d * k, math.exp(min(lg, 690.0)), m + 2 * k.bit_length()
+    raise ArgumentError(f"expected a polynomial in {variables}, got {_short(given)} "
+                        f"({_short(e)} is not a polynomial in them)")
+
+
+class _TruncatedExpansion:
+    """Expand an expression with every product truncated at ``order``."""
+
+    def __init__(self, variables, order):
+        self.index = {v: i for i, v in enumerate(variables)}
+        self.n = len(variables)
+        self.order = order
+        self.zero = (0,) * self.n
+
+    def walk(self, e):
+        if not (e.free_symbols & self.index.keys()):
+            return {self.zero: e}
+        if e in self.index:
+            k = [0] * self.n
+            k[self.index[e]] = 1
+            return {tuple(k): S.One}
+        if e.is_Add:
+            out = {}
+            for a in e.args:
+                for k, c in self.walk(a).items():
+                    out[k] = out[k] + c if k in out else c
+            return out
+        if e.is_Mul:
+            out = {self.zero: S.One}
+            for a in e.args:
+                out = self.mul(out, self.walk(a))
+            return out
+        # a non-negative integer power (checked by _expansion_shape)
+        base, k = self.walk(e.base), int(e.exp)
+        out = {self.zero: S.One}
+        while k:
+            if k & 1:
+                out = self.mul(out, base)
+            k >>= 1
+            if k:
+                base = self.mul(base, base)
+        return out
+
+    def mul(self, a, b):
+        order = self.order
+        bb = [(k, sum(k), c) for k, c in b.items()]
+        out = {}
+        for ka, ca in a.items():
+            da = sum(ka)
+            for kb, db, cb in bb:
+                if da + db > order:
+                    continue
+                k = tuple(i + j for i, j in zip(ka, kb))
+                c = ca * cb
+                out[k] = out[k] + c if k in out else c
+        return {k: _simplify_coeff(c) for k, c in out.items() if c != 0}
 
 
 def _as_polynomial_expr(value, variables, what="terms"):

@@ -248,3 +248,54 @@ def test_mpf_keeps_its_precision_with_exact_numbers():
         assert abs((m * 2).coeff((3, 0)) + mpmath.mpf(2) / 3) < mpmath.mpf(2) ** -75
     assert (m - m).domain == "mpf" and (m - m).prec == 80
     assert (m ** 2).prec == 80 and m.truncate(1).prec == 80 and (-m).prec == 80
+
+
+def _within(seconds, fn):
+    from symnet.alarm import AlarmExpired, call_with_alarm
+    try:
+        return call_with_alarm(fn, seconds)
+    except AlarmExpired:
+        pytest.fail(f"still running after {seconds} s")
+
+
+@pytest.mark.parametrize("terms", ["(1+x+y+z)**10000", "((1+x)**100)**100",
+                                   "(1+x+y+z)**10000 * (2 - x)**5000"])
+def test_a_huge_power_is_truncated_while_expanding(terms):
+    z = sympy.Symbol("z")
+    p = _within(10, lambda: Polynomial(terms, (x, y, z), 2))
+    q = _within(10, lambda: Polynomial(parse(terms), (x, y, z), 2))   # the sympy expression
+    assert p == q and p.order == 2
+    if terms.startswith("(1+x+y+z)**10000 "):
+        return
+    n = 10000
+    assert p.coeff((0, 0, 0)) == 1 and p.coeff((1, 0, 0)) == n
+    assert p.coeff((2, 0, 0)) == n * (n - 1) // 2
+    if "y" in terms:
+        assert p.coeff((1, 1, 0)) == n * (n - 1)
+
+
+def parse(s):
+    from symnet._validate import parse_expr
+    return parse_expr(s, "test")
+
+
+def test_truncated_expansion_agrees_with_sympy_and_keeps_the_center():
+    w = sympy.Symbol("w")
+    for e in [(1 + x + y)**7, (x - 2*y + R(1, 3))**5 * (1 + x), 0.5 * (w + x)**3 + y,
+              sympy.sqrt(2) * (x + y)**4 - sympy.pi * x, (x*w + 1)**4 * (y - w)**2]:
+        full = Polynomial(e, (x, y))
+        for o in range(full.order):
+            assert Polynomial(e, (x, y), o) == full.truncate(o)
+    c = _within(10, lambda: Polynomial((1 + x)**10000, (x,), 1, center=[1]))
+    assert c.coeff((0,)) == 2**10000 and c.coeff((1,)) == 10000 * 2**9999
+
+
+def test_an_expansion_too_large_is_refused_with_its_estimate():
+    from symnet.errors import ExpansionTooLargeError
+    z = sympy.Symbol("z")
+    with pytest.raises(ExpansionTooLargeError, match=r"in full gives about 1.67e\+11 terms"):
+        _within(10, lambda: Polynomial("(1+x+y+z)**10000", (x, y, z)))
+    with pytest.raises(ExpansionTooLargeError, match="truncated at order 300 needs about"):
+        _within(10, lambda: Polynomial("(1+x+y+z)**10000", (x, y, z), 300))
+    with pytest.raises(SymnetError, match="monomial"):
+        _within(10, lambda: Polynomial(x, (x, y)).coeff("(1+x+y)**100000"))
