@@ -251,3 +251,11 @@ def test_python_dash_m(tmp_path):
     res = subprocess.run([sys.executable, "-m", "symnet", "expand", str(tmp_path / "x.json")],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 1 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("fmt", ["latex", "table"])
+def test_expand_prints_numbers_past_4300_digits(capsys, tmp_path, fmt):
+    path = tmp_path / "huge.json"
+    save_network(Network.dense([[[10**5000]]], activations=["tanh"]), path)
+    code, out, err = run(capsys, "expand", str(path), "-f", fmt, "--quiet")
+    assert code == 0 and hex(10**5000) in out, err

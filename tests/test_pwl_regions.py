@@ -444,3 +444,12 @@ def test_fraction_and_string_points():
     pw = symnet.piecewise(net, box=[(-1, 1)])
     assert pw([F(1, 3)]) == pw(["1/3"]) == pw([R(1, 3)]) == (R(2, 3),)
     assert pw(F(1, 3)) == (R(2, 3),)
+
+
+def test_a_map_with_numbers_past_4300_digits_prints():
+    # Python refuses str() of such ints: the regions print them in hexadecimal
+    from symnet import Network, piecewise
+    pw = piecewise(Network.dense([[[10**5000]]], activations=["relu"]), [(-1, 1)])
+    assert "x1*" + hex(10**5000) in str(pw)
+    pw2 = piecewise(Network.dense([[[10**5000], [1]]], activations=["relu"]), [(-1, 1)])
+    assert hex(10**5000) in str(pw2)
