@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 
@@ -32,7 +33,7 @@ from sympy import S
 
 from ._validate import as_order, as_symbols, as_weight, parse_expr, printable
 from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError, OrderError,
-                     ShapeError, SymnetError)
+                     ShapeError, SymnetError, WeightError)
 
 __all__ = ["Polynomial", "Domain"]
 
@@ -177,6 +178,9 @@ class Polynomial:
                     items[k] = c
         else:
             expr = _as_polynomial_expr(terms, variables)
+            if expr.has(sympy.nan, sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
+                raise WeightError(f"terms: expected a polynomial with finite coefficients, got "
+                                  f"{_short(terms)}")
             if center is not None:
                 shifts = {v: v + _to_sympy_number(as_weight(a, "center")) for v, a in
                           zip(variables, center)}
@@ -555,7 +559,16 @@ class Polynomial:
             raise ShapeError(f"expected points of shape (n_samples, {n}), got {X.shape}")
         if any(a != 0 for a in self._center):
             X = X - np.array([float(a) for a in self._center])
-        out = self._eval_float(X)
+        quiet = {"invalid": "ignore", "over": "ignore"} if self.is_exact else {}
+        with np.errstate(**quiet):   # an exact polynomial's non-finite values are redone below
+            out = self._eval_float(X)
+        if self.is_exact and not np.isfinite(out).all():
+            # an exact coefficient past float64 (10**5000) made inf*0 = nan or inf - inf:
+            # those points are evaluated exactly (floats are exact binary rationals)
+            bad = np.flatnonzero(~np.isfinite(out))
+            exact = self._eval_exact(((len(bad), n), [sympy.Rational(float(v)) for v in
+                                                     X[bad].ravel()]))
+            out[bad] = [_float_or_inf(v) for v in exact]
         return out[0] if single else out
 
     def _float_terms(self):
@@ -969,6 +982,14 @@ def _to_sympy_number(v):
 
 def _has_float(c):
     return isinstance(c, float) or (isinstance(c, sympy.Expr) and c.has(sympy.Float))
+
+
+def _float_or_inf(v):
+    """A real number as a float: +-inf past float64's range, never an error."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.copysign(math.inf, 1 if v > 0 else -1)
 
 
 def _to_float(c):

@@ -299,3 +299,21 @@ def test_an_expansion_too_large_is_refused_with_its_estimate():
         _within(10, lambda: Polynomial("(1+x+y+z)**10000", (x, y, z), 300))
     with pytest.raises(SymnetError, match="monomial"):
         _within(10, lambda: Polynomial(x, (x, y)).coeff("(1+x+y)**100000"))
+
+
+@pytest.mark.parametrize("terms", [sympy.nan * x, sympy.oo + x, x - sympy.oo, sympy.zoo * x**2,
+                                   x + float("nan"), x * float("inf")])
+def test_non_finite_coefficients_are_refused(terms):
+    from symnet.errors import WeightError
+    with pytest.raises(WeightError, match="finite coefficients"):
+        Polynomial(terms, (x,), 3)
+
+
+def test_exact_coefficients_past_float64_evaluate_at_float_points():
+    # float64 evaluation gave inf*0 = nan (at 0) and inf - inf = nan; exactly it is 0 and 1
+    big = 10**5000
+    q = Polynomial({(0,): 1, (1,): big, (2,): -big}, (x,))
+    out = q(np.array([[0.0], [1.0], [2.0], [0.5]]))
+    assert out.tolist() == [1.0, 1.0, -np.inf, np.inf]
+    p = expand(Network.dense([[[big]]], activations=["tanh"]), 3)
+    assert p([0.0]) == 0.0 and p([0]) == 0
