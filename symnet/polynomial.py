@@ -1109,7 +1109,6 @@ def _short(given):
 
 def _n_monomials(n, d):
     """Monomials of degree <= d in n variables, C(n + d, n) (a float, capped)."""
-    import math
     if d < 0:
         return 0.0
     lg = math.lgamma(n + d + 1) - math.lgamma(n + 1) - math.lgamma(d + 1)
@@ -1122,7 +1121,6 @@ def _expansion_shape(e, varset, given, variables):
     Anything but sums, products, non-negative integer powers, the variables
     and expressions free of them is refused here, before any expansion.
     """
-    import math
     if not (e.free_symbols & varset):
         return 0, 1.0, 0
     if e in varset:
