@@ -665,6 +665,10 @@ class HexNumber(sympy.Expr):
 def printable(expr):
     """``expr`` with every rational too long for decimal printing wrapped in :class:`HexNumber`.
 
+    The one place every symnet printer (``str``, :func:`symnet.latex`, the
+    coefficient table, piecewise linear maps) passes its numbers through;
+    matrices are mapped entry by entry.
+
     Examples
     --------
     >>> import sympy
@@ -672,6 +676,8 @@ def printable(expr):
     >>> str(printable(sympy.Integer(2)**20000 * sympy.Symbol("x")))[:8]
     'x*0x1000'
     """
+    if isinstance(expr, sympy.MatrixBase):
+        return expr.applyfunc(printable)
     if not isinstance(expr, sympy.Basic):
         return expr
     big = {r: HexNumber(r) for r in expr.atoms(sympy.Rational)

@@ -3,8 +3,12 @@
 A :class:`Polynomial` is immutable.  It knows its variables, its truncation
 order (terms above it are unknown, not zero), its centre (the origin, or the
 point of a Taylor expansion) and its coefficient domain: exact (``QQ``,
-``QQ[log(2)]``, ``QQ[w1_1_1, ...]``: sympy numbers or expressions) or
-``RR`` (float64, Python floats).
+``QQ[log(2)]``, ``QQ[w1_1_1, ...]``: sympy numbers or expressions),
+``mpf`` (mpmath numbers at :attr:`Polynomial.prec` bits) or ``RR``
+(float64, Python floats).
+
+Arithmetic follows one rule (see :class:`Domain`): the result has the
+domain of its least exact operand, exact > mpf > float64.
 
 Examples
 --------
@@ -20,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 
@@ -27,7 +32,8 @@ import sympy
 from sympy import S
 
 from ._validate import as_order, as_symbols, as_weight, parse_expr, printable
-from .errors import (ArgumentError, DomainError, InputError, OrderError, ShapeError, SymnetError)
+from .errors import (ArgumentError, DomainError, ExpansionTooLargeError, InputError, OrderError,
+                     ShapeError, SymnetError, WeightError)
 
 __all__ = ["Polynomial", "Domain"]
 
@@ -38,8 +44,26 @@ class Domain(str):
     ``"QQ"`` (rationals), ``"QQ[log(2), w]"`` (polynomials over QQ in exact
     constants and symbols), ``"EX"`` (other exact expressions), ``"RR"``
     (float64), ``"RR[w]"`` (floats with symbols) and ``"mpf"`` (mpmath at a
-    chosen precision).  One rule for every operation: a float operand makes
-    the result float (every numeric coefficient becomes a float).
+    chosen precision, :attr:`Polynomial.prec` bits).
+
+    One rule for every operation (``+``, ``-``, ``*``, ``/``, with a scalar
+    on either side or with another polynomial): the result has the domain
+    of the *least exact* operand, in the order exact > mpf > float64.
+
+    * exact with exact stays exact;
+    * mpf at ``p`` bits with an exact operand (a polynomial, an int, a
+      Fraction, a sympy number) stays mpf at ``p`` bits;
+    * mpf at ``p`` bits with mpf at ``q`` bits is mpf at ``min(p, q)`` bits;
+    * a float64 operand (an ``RR`` polynomial or a Python float) makes the
+      result ``RR``: every numeric coefficient becomes a float64, mpf ones
+      too, since a float64 operand carries no more than 53 good bits.
+      Multiply by ``sympy.Rational(1, 2)`` rather than ``0.5`` to keep
+      an mpf polynomial's precision.
+    * mpf has no symbolic form: an mpf operand with symbolic coefficients
+      (``QQ[w]``) gives ``RR[w]``, as a float operand does.
+
+    The domain holds even when the result is zero: ``p - p`` of an mpf
+    polynomial is the zero mpf polynomial at the same precision.
 
     Examples
     --------
@@ -133,7 +157,7 @@ class Polynomial:
     """
 
     __slots__ = ("_vars", "_order", "_center", "_terms", "_lazy", "_dense", "_domain",
-                 "_float", "_meta", "__weakref__")
+                 "_float", "_meta", "_prec", "__weakref__")
 
     #: default printing order when the printer has none: "ascending" degree
     default_print_order = "ascending"
@@ -141,6 +165,8 @@ class Polynomial:
     def __init__(self, terms, variables, order=None, *, center=None):
         variables = _check_variables(variables)
         n = len(variables)
+        if order is not None:
+            order = as_order(order)
         if isinstance(terms, Polynomial):
             terms = terms.terms()
         if isinstance(terms, dict):
@@ -152,28 +178,23 @@ class Polynomial:
                     items[k] = c
         else:
             expr = _as_polynomial_expr(terms, variables)
+            if expr.has(sympy.nan, sympy.zoo, sympy.oo, sympy.S.NegativeInfinity):
+                raise WeightError(f"terms: expected a polynomial with finite coefficients, got "
+                                  f"{_short(terms)}")
             if center is not None:
                 shifts = {v: v + _to_sympy_number(as_weight(a, "center")) for v, a in
                           zip(variables, center)}
                 expr = expr.xreplace(shifts) if any(a != 0 for a in center) else expr
-            try:
-                poly = sympy.Poly(expr, *variables)
-            except sympy.PolynomialError as e:
-                raise ArgumentError(f"expected a polynomial in {variables}, got {terms} ({e})") \
-                    from None
-            items = {}
-            for k, c in poly.terms():
-                c = float(c) if c.is_Float else c
-                if not _is_zero(c):
-                    items[k] = c
+            items = _expression_terms(expr, variables, order, terms)
         if order is None:
             order = max((sum(k) for k in items), default=0)
         order = as_order(order)
         items = {k: c for k, c in items.items() if sum(k) <= order}
         self._init(variables, order, center, items, None, None)
 
-    def _init(self, variables, order, center, terms, lazy, dense, domain=None):
+    def _init(self, variables, order, center, terms, lazy, dense, domain=None, prec=None):
         self._vars = tuple(variables)
+        self._prec = prec
         self._order = order
         self._center = _check_center(center, len(variables))
         self._terms = terms
@@ -234,10 +255,12 @@ class Polynomial:
                 meta = dict(meta or {}, nonfinite=True)
         else:
             E = B.exponents()
-            terms = {tuple(int(e) for e in E[i]): v for i, v in enumerate(c.tolist())
-                     if v != 0}
-            if any(_is_mpf(v) for v in terms.values()):
-                p = cls._from_terms(variables, order, terms, center=center, domain="mpf")
+            values = c.tolist()
+            terms = {tuple(int(e) for e in E[i]): v for i, v in enumerate(values) if v != 0}
+            mpfs = [v for v in values if _is_mpf(v)]
+            if mpfs:
+                p = cls._from_terms(variables, order, terms, center=center, domain="mpf",
+                                    prec=min(v.context.prec for v in mpfs))
             else:
                 p = cls(terms, variables, order, center=center)
         p._meta = dict(meta) if meta else None
@@ -269,9 +292,9 @@ class Polynomial:
         return obj._init(variables, order, center, None, lazy, dense, domain)
 
     @classmethod
-    def _from_terms(cls, variables, order, terms, *, center=None, domain=None):
+    def _from_terms(cls, variables, order, terms, *, center=None, domain=None, prec=None):
         obj = cls.__new__(cls)
-        return obj._init(variables, order, center, terms, None, None, domain)
+        return obj._init(variables, order, center, terms, None, None, domain, prec)
 
     # -- data ----------------------------------------------------------------
     def _t(self):
@@ -324,6 +347,24 @@ class Polynomial:
         """True unless a coefficient is a float or an mpf."""
         return self.domain.is_exact
 
+    @property
+    def prec(self):
+        """Bits of precision of an ``mpf`` polynomial; None for other domains.
+
+        Examples
+        --------
+        >>> from symnet import Network, expand
+        >>> p = expand(Network.dense([[[1]]], activations=["tanh"]), 3, domain="mpf", prec=80)
+        >>> p.prec, (p + 1).prec, (p - p).prec, (p * 2).domain, (p * 0.5).domain
+        (80, 80, 80, 'mpf', 'RR')
+        """
+        if self.domain != "mpf":
+            return None
+        if self._prec is None:
+            precs = [c.context.prec for c in self._t().values() if _is_mpf(c)]
+            self._prec = min(precs) if precs else _mpf_type()(0).context.prec
+        return self._prec
+
     def terms(self):
         """``{exponent tuple: coefficient}`` of the nonzero terms.
 
@@ -373,6 +414,8 @@ class Polynomial:
                 f"truncated at order {self._order}")
         c = self._t().get(exps)
         if c is None:
+            if self.domain == "mpf":
+                return _to_mpf(0, self.prec)
             return 0.0 if self.domain.startswith("RR") else S.Zero
         return c
 
@@ -382,9 +425,10 @@ class Polynomial:
                 isinstance(e, numbers.Integral) for e in monomial):
             return _check_exps(tuple(monomial), n)
         m = _as_polynomial_expr(monomial, self._vars, "monomial")
-        try:
-            poly = sympy.Poly(m, *self._vars)
-        except sympy.PolynomialError:
+        try:   # one term at most, checked before sympy expands anything
+            one = _expansion_shape(m, set(self._vars), monomial, self._vars)[1] <= 1
+            poly = sympy.Poly(m, *self._vars) if one else None
+        except (sympy.PolynomialError, ArgumentError):
             poly = None
         if poly is None or len(poly.terms()) != 1 or poly.terms()[0][1] != 1:
             raise ArgumentError(
@@ -408,7 +452,7 @@ class Polynomial:
             raise OrderError(f"degree {k} is beyond the truncation order {self._order}")
         t = {e: c for e, c in self._t().items() if sum(e) == k}
         return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
-                                      domain=self.domain)
+                                      domain=self.domain, prec=self.prec)
 
     def truncate(self, order):
         """The same polynomial truncated at a lower order."""
@@ -417,7 +461,7 @@ class Polynomial:
             raise OrderError(f"cannot raise the order from {self._order} to {order}")
         t = {e: c for e, c in self._t().items() if sum(e) <= order}
         return Polynomial._from_terms(self._vars, order, t, center=self._center,
-                                      domain=self.domain)
+                                      domain=self.domain, prec=self.prec)
 
     def as_expr(self):
         """The polynomial as a sympy expression (truncation term dropped).
@@ -515,7 +559,16 @@ class Polynomial:
             raise ShapeError(f"expected points of shape (n_samples, {n}), got {X.shape}")
         if any(a != 0 for a in self._center):
             X = X - np.array([float(a) for a in self._center])
-        out = self._eval_float(X)
+        quiet = {"invalid": "ignore", "over": "ignore"} if self.is_exact else {}
+        with np.errstate(**quiet):   # an exact polynomial's non-finite values are redone below
+            out = self._eval_float(X)
+        if self.is_exact and not np.isfinite(out).all():
+            # an exact coefficient past float64 (10**5000) made inf*0 = nan or inf - inf:
+            # those points are evaluated exactly (floats are exact binary rationals)
+            bad = np.flatnonzero(~np.isfinite(out))
+            exact = self._eval_exact(((len(bad), n), [sympy.Rational(float(v)) for v in
+                                                     X[bad].ravel()]))
+            out[bad] = [_float_or_inf(v) for v in exact]
         return out[0] if single else out
 
     def _float_terms(self):
@@ -591,6 +644,13 @@ class Polynomial:
         if isinstance(c, sympy.Expr) and c.free_symbols & set(self._vars):
             return Polynomial(c, self._vars, self._order, center=self._center)
         t = {} if _is_zero(c) else {(0,) * len(self._vars): c}
+        # a zero scalar keeps its kind: p + 0.0 is float64, as p + 0.5 is
+        if isinstance(c, float):
+            return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                          domain="RR")
+        if _is_mpf(c):
+            return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                          domain="mpf", prec=c.context.prec)
         return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
 
     def _floated(self):
@@ -598,25 +658,68 @@ class Polynomial:
         if self.domain == "RR":
             return self
         t = {e: _to_float(c) for e, c in self._t().items()}
-        return Polynomial._from_terms(self._vars, self._order, t, center=self._center)
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                      domain=None if t else "RR")
+
+    def _mpfed(self, prec):
+        """Every coefficient as an mpf at ``prec`` bits (all are numbers)."""
+        if self.domain == "mpf" and self.prec == prec:
+            return self
+        t = {e: _to_mpf(c, prec) for e, c in self._t().items()}
+        return Polynomial._from_terms(self._vars, self._order, t, center=self._center,
+                                      domain="mpf", prec=prec)
+
+    def _kind(self):
+        """("exact" | "mpf" | "RR", prec): this operand's place in the domain rule."""
+        d = self.domain
+        if d == "mpf":
+            return "mpf", self.prec
+        if d.startswith("RR"):
+            return "RR", None
+        return "exact", None
 
     def _aligned(self, other):
-        """(self, other) with one domain rule: a float operand makes both float."""
+        """(self, other, (domain, prec)) under one rule: the least exact operand's domain.
+
+        exact > mpf > float64 (see :class:`Domain`): both operands are brought
+        to the result's domain before any coefficient is combined.
+        """
         o = self._coerce_other(other)
         if o is None:
-            return None, None
+            return None, None, None
         a = self
-        if a.domain.is_float != o.domain.is_float:
-            a, o = a._floated(), o._floated()
-        return a, o
+        (ka, pa), (ko, po) = a._kind(), o._kind()
+        if "mpf" in (ka, ko) and "RR" not in (ka, ko):
+            prec = min(p for p in (pa, po) if p is not None)
+            if a._numeric() and o._numeric():
+                return a._mpfed(prec), o._mpfed(prec), ("mpf", prec)
+            ka = "RR"   # mpf has no symbolic form: symbolic coefficients go float64
+        if "RR" in (ka, ko):
+            return a._floated(), o._floated(), ("RR", None)
+        return a, o, (None, None)
+
+    def _numeric(self):
+        return all(_is_mpf(c) or isinstance(c, float) or
+                   (isinstance(c, sympy.Expr) and c.is_number) for c in self._t().values())
+
+    @staticmethod
+    def _result(vars_, order, t, center, target):
+        """A result in the target domain, even when it is zero."""
+        domain, prec = target
+        if domain == "mpf":
+            return Polynomial._from_terms(vars_, order, t, center=center, domain="mpf",
+                                          prec=prec)
+        if domain == "RR" and not t:
+            return Polynomial._from_terms(vars_, order, t, center=center, domain="RR")
+        return Polynomial._from_terms(vars_, order, t, center=center)
 
     def _combine(self, other, sign):
-        a, o = self._aligned(other)
+        a, o, target = self._aligned(other)
         if o is None:
             return NotImplemented
-        return a._combine_aligned(o, sign)
+        return a._combine_aligned(o, sign, target)
 
-    def _combine_aligned(self, o, sign):
+    def _combine_aligned(self, o, sign, target):
         order = min(self._order, o._order)
         t = {e: c for e, c in self._t().items() if sum(e) <= order}
         for e, c in o._t().items():
@@ -625,7 +728,7 @@ class Polynomial:
             c = c if sign > 0 else -c
             t[e] = _add(t[e], c) if e in t else c
         t = {e: c for e, c in t.items() if not _is_zero(c)}
-        return Polynomial._from_terms(self._vars, order, t, center=self._center)
+        return Polynomial._result(self._vars, order, t, self._center, target)
 
     def __add__(self, other):
         return self._combine(other, 1)
@@ -645,22 +748,24 @@ class Polynomial:
         k = c.coeff((0,) * len(self._vars))
         if k == 0:
             raise DomainError("division of a polynomial by zero")
-        return self * (1.0 / k if isinstance(k, float) else 1 / sympy.sympify(k))
+        if isinstance(k, float) or _is_mpf(k):
+            return self * (1 / k)   # 1/k in k's own domain and precision
+        return self * (1 / sympy.sympify(k))
 
     def __neg__(self):
         return Polynomial._from_terms(self._vars, self._order, {e: -c for e, c in self._t().items()},
-                                      center=self._center, domain=self._domain)
+                                      center=self._center, domain=self.domain, prec=self.prec)
 
     def __pos__(self):
         return self
 
     def __mul__(self, other):
-        s_, o = self._aligned(other)
+        s_, o, target = self._aligned(other)
         if o is None:
             return NotImplemented
-        return s_._mul_aligned(o)
+        return s_._mul_aligned(o, target)
 
-    def _mul_aligned(self, o):
+    def _mul_aligned(self, o, target):
         order = min(self._order, o._order)
         a = _by_degree(self._t(), order)
         b = _by_degree(o._t(), order)
@@ -675,7 +780,7 @@ class Polynomial:
                         t[e] = _add(t[e], _mul(ca, cb)) if e in t else _mul(ca, cb)
         t = {e: _simplify_coeff(c) for e, c in t.items()}
         t = {e: c for e, c in t.items() if not _is_zero(c)}
-        return Polynomial._from_terms(self._vars, order, t, center=self._center)
+        return Polynomial._result(self._vars, order, t, self._center, target)
 
     __rmul__ = __mul__
 
@@ -879,6 +984,14 @@ def _has_float(c):
     return isinstance(c, float) or (isinstance(c, sympy.Expr) and c.has(sympy.Float))
 
 
+def _float_or_inf(v):
+    """A real number as a float: +-inf past float64's range, never an error."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.copysign(math.inf, 1 if v > 0 else -1)
+
+
 def _to_float(c):
     if isinstance(c, float) or _is_mpf(c):
         return float(c)
@@ -889,6 +1002,24 @@ def _to_float(c):
         except (TypeError, ValueError):
             pass
     return c.evalf(15)
+
+
+_MPF_CONTEXTS = {}
+
+
+def _to_mpf(c, prec):
+    """A number (exact, float or mpf) as an mpf at ``prec`` bits."""
+    ctx = _MPF_CONTEXTS.get(prec)
+    if ctx is None:
+        import mpmath
+        ctx = _MPF_CONTEXTS[prec] = mpmath.mp.clone()
+        ctx.prec = prec
+    if isinstance(c, float) or _is_mpf(c):
+        return ctx.mpf(c)   # rounded to prec bits
+    c = sympy.sympify(c)
+    if c.is_Rational:
+        return ctx.mpf(int(c.p)) / int(c.q)
+    return ctx.mpf(sympy.Float(c, ctx.dps + 10))
 
 
 def _gen_names(gens):
@@ -919,6 +1050,149 @@ def _infer_domain(coeffs):
     if all(g.is_Symbol for g in gens):
         return Domain("QQ[" + _gen_names(gens) + "]")
     return Domain("EX")
+
+
+#: Largest number of terms a full (untruncated) expansion of an expression may have.
+MAX_EXPANSION_TERMS = 5 * 10**4
+#: Largest number of coefficient products a truncated expansion may need.
+MAX_TRUNCATED_PRODUCTS = 5 * 10**6
+
+
+def _expression_terms(expr, variables, order, given):
+    """``{exponents: coefficient}`` of a polynomial expression, truncated at ``order``.
+
+    A power is never expanded beyond the order: below its degree, the
+    expression is expanded with truncated arithmetic (powers by squaring,
+    every product cut at ``order``), so ``(1 + x + y + z)**10000`` at order
+    2 costs a few dozen small products.  The work is estimated first: when
+    the truncated products would pass :data:`MAX_TRUNCATED_PRODUCTS`, or no
+    order truncates, the expression is expanded in full if it has at most
+    :data:`MAX_EXPANSION_TERMS` terms, and refused with the estimate if not.
+    """
+    n = len(variables)
+    deg, nterms, nmul = _expansion_shape(expr, set(variables), given, variables)
+    full = min(nterms, _n_monomials(n, deg))
+    if order is not None and order < deg:
+        size = min(nterms, _n_monomials(n, order))
+        work = min(size * size, _n_monomials(2 * n, order)) * max(1, nmul)
+        if work <= MAX_TRUNCATED_PRODUCTS:
+            return _clean_terms(_TruncatedExpansion(variables, order).walk(expr))
+        if full > MAX_EXPANSION_TERMS:
+            raise ExpansionTooLargeError(
+                f"expanding {_short(given)} truncated at order {order} needs about {work:.3g} "
+                f"coefficient products ({size:.3g} terms, {nmul} truncated products), more "
+                f"than {MAX_TRUNCATED_PRODUCTS:,}, and in full it has about {full:.3g} terms, "
+                f"more than {MAX_EXPANSION_TERMS:,}; pass a lower order")
+    elif full > MAX_EXPANSION_TERMS:
+        raise ExpansionTooLargeError(
+            f"expanding {_short(given)} in full gives about {full:.3g} terms (degree {deg} "
+            f"in {n} variables), more than {MAX_EXPANSION_TERMS:,}; pass a lower order to "
+            "truncate while expanding")
+    try:   # in full (sympy's dense arithmetic is fast for few, long variables)
+        poly = sympy.Poly(expr, *variables)
+    except sympy.PolynomialError as e:
+        raise ArgumentError(f"expected a polynomial in {variables}, got {_short(given)} "
+                            f"({e})") from None
+    return _clean_terms(dict(poly.terms()))
+
+
+def _clean_terms(items):
+    if any(_has_float(c) for c in items.values()):   # one float makes every coefficient float
+        items = {k: _to_float(c) for k, c in items.items()}
+    return {k: c for k, c in items.items() if not _is_zero(c)}
+
+
+def _short(given):
+    s = str(given) if isinstance(given, str) else sympy.sstr(given)
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def _n_monomials(n, d):
+    """Monomials of degree <= d in n variables, C(n + d, n) (a float, capped)."""
+    if d < 0:
+        return 0.0
+    lg = math.lgamma(n + d + 1) - math.lgamma(n + 1) - math.lgamma(d + 1)
+    return math.exp(min(lg, 690.0))
+
+
+def _expansion_shape(e, varset, given, variables):
+    """(degree bound, term-count bound, truncated products) of a polynomial expression.
+
+    Anything but sums, products, non-negative integer powers, the variables
+    and expressions free of them is refused here, before any expansion.
+    """
+    if not (e.free_symbols & varset):
+        return 0, 1.0, 0
+    if e in varset:
+        return 1, 1.0, 0
+    if e.is_Add or e.is_Mul:
+        parts = [_expansion_shape(a, varset, given, variables) for a in e.args]
+        if e.is_Add:
+            return (max(p[0] for p in parts), sum(p[1] for p in parts),
+                    sum(p[2] for p in parts))
+        return (sum(p[0] for p in parts), math.prod(min(p[1], 1e300) for p in parts),
+                sum(p[2] for p in parts) + len(parts) - 1)
+    if e.is_Pow and e.exp.is_Integer and e.exp >= 0 and not (e.exp.free_symbols & varset):
+        d, t, m = _expansion_shape(e.base, varset, given, variables)
+        k = int(e.exp)
+        # terms of base**k: at most C(t + k - 1, k)
+        lg = math.lgamma(t + k) - math.lgamma(k + 1) - math.lgamma(t) if t >= 1 else 0.0
+        return d * k, math.exp(min(lg, 690.0)), m + 2 * k.bit_length()
+    raise ArgumentError(f"expected a polynomial in {variables}, got {_short(given)} "
+                        f"({_short(e)} is not a polynomial in them)")
+
+
+class _TruncatedExpansion:
+    """Expand an expression with every product truncated at ``order``."""
+
+    def __init__(self, variables, order):
+        self.index = {v: i for i, v in enumerate(variables)}
+        self.n = len(variables)
+        self.order = order
+        self.zero = (0,) * self.n
+
+    def walk(self, e):
+        if not (e.free_symbols & self.index.keys()):
+            return {self.zero: e}
+        if e in self.index:
+            k = [0] * self.n
+            k[self.index[e]] = 1
+            return {tuple(k): S.One}
+        if e.is_Add:
+            out = {}
+            for a in e.args:
+                for k, c in self.walk(a).items():
+                    out[k] = out[k] + c if k in out else c
+            return out
+        if e.is_Mul:
+            out = {self.zero: S.One}
+            for a in e.args:
+                out = self.mul(out, self.walk(a))
+            return out
+        # a non-negative integer power (checked by _expansion_shape)
+        base, k = self.walk(e.base), int(e.exp)
+        out = {self.zero: S.One}
+        while k:
+            if k & 1:
+                out = self.mul(out, base)
+            k >>= 1
+            if k:
+                base = self.mul(base, base)
+        return out
+
+    def mul(self, a, b):
+        order = self.order
+        bb = [(k, sum(k), c) for k, c in b.items()]
+        out = {}
+        for ka, ca in a.items():
+            da = sum(ka)
+            for kb, db, cb in bb:
+                if da + db > order:
+                    continue
+                k = tuple(i + j for i, j in zip(ka, kb))
+                c = ca * cb
+                out[k] = out[k] + c if k in out else c
+        return {k: _simplify_coeff(c) for k, c in out.items() if c != 0}
 
 
 def _as_polynomial_expr(value, variables, what="terms"):

@@ -266,3 +266,10 @@ def test_fifos_and_devices_are_refused_in_one_line(capsys, tmp_path, command):
         code, out, err = run(capsys, command, "/dev/zero")
         assert code == 1 and "/dev/zero: not a regular file (a character device)" in err
 
+
+@pytest.mark.parametrize("fmt", ["latex", "table"])
+def test_expand_prints_numbers_past_4300_digits(capsys, tmp_path, fmt):
+    path = tmp_path / "huge.json"
+    save_network(Network.dense([[[10**5000]]], activations=["tanh"]), path)
+    code, out, err = run(capsys, "expand", str(path), "-f", fmt, "--quiet")
+    assert code == 0 and hex(10**5000) in out, err

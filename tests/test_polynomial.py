@@ -170,3 +170,150 @@ def test_strings_are_parsed_never_evaluated(tmp_path):
     with pytest.raises(ParseError):
         p.coeff(code)
     assert not marker.exists()
+
+
+# -- one domain rule for every operation: the least exact operand's domain ----------------
+# exact > mpf(p) > float64; mpf(p) with mpf(q) is mpf(min(p, q))
+
+def _operands():
+    import mpmath
+    from fractions import Fraction
+    net = Network.dense([[[1, 2]], [[1]]], activations=["tanh", "identity"])
+    m80 = expand(net, 3, domain="mpf", prec=80)
+    ctx = mpmath.mp.clone()
+    ctx.prec = 100
+    return {
+        "exact poly": (expand(net, 3), ("exact", None)),
+        "int": (2, ("exact", None)),
+        "Fraction": (Fraction(1, 3), ("exact", None)),
+        "Rational": (R(1, 3), ("exact", None)),
+        "float": (0.5, ("RR", None)),
+        "zero float": (0.0, ("RR", None)),
+        "RR poly": (expand(net, 3, domain="RR"), ("RR", None)),
+        "mpf80 poly": (m80, ("mpf", 80)),
+        "mpf100 poly": (expand(net, 3, domain="mpf", prec=100), ("mpf", 100)),
+        "mpf100 scalar": (ctx.mpf(1) / 3, ("mpf", 100)),
+    }
+
+
+_POLY_KINDS = ["exact poly", "RR poly", "mpf80 poly", "mpf100 poly"]
+_RANK = {"exact": 0, "mpf": 1, "RR": 2}
+
+
+def _expected(ka, kb):
+    if _RANK[ka[0]] != _RANK[kb[0]]:
+        return max(ka, kb, key=lambda k: _RANK[k[0]])
+    if ka[0] == "mpf":
+        return "mpf", min(ka[1], kb[1])
+    return ka
+
+
+_SCALAR_KINDS = ["int", "Fraction", "Rational", "float", "zero float", "mpf100 scalar"]
+
+
+@pytest.mark.parametrize("left, right, op", [
+    (a, b, op) for a in _POLY_KINDS for b in _POLY_KINDS + _SCALAR_KINDS
+    for op in ["+", "-", "*", "self-"] + (["r+", "r-", "r*"] if b in _SCALAR_KINDS else [])])
+def test_one_domain_rule_for_every_operation(left, right, op):
+    ops = _operands()
+    (p, kp), (q, kq) = ops[left], ops[right]
+    f = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+         "r+": lambda a, b: b + a, "r-": lambda a, b: b - a, "r*": lambda a, b: b * a,
+         "self-": lambda a, b: (a + b) - (a + b)}[op]
+    r = f(p, q)
+    kind, prec = _expected(kp, kq)
+    values = list(r.terms().values()) + [r.coeff((1, 1))]   # a zero coefficient too
+    if kind == "exact":
+        assert r.is_exact and r.prec is None
+        assert not any(isinstance(c, float) or type(c).__name__ == "mpf" for c in values)
+    elif kind == "RR":
+        assert r.domain == "RR" and r.prec is None
+        assert all(isinstance(c, float) for c in values)
+    else:
+        assert r.domain == "mpf" and r.prec == prec
+        assert all(type(c).__name__ == "mpf" and c.context.prec == prec for c in values)
+    if op == "self-":
+        assert r.nterms == 0
+
+
+def test_mpf_keeps_its_precision_with_exact_numbers():
+    import mpmath
+    net = Network.dense([[[1, 2]], [[1]]], activations=["tanh", "identity"])
+    m = expand(net, 3, domain="mpf", prec=80)
+    c = m.coeff((3, 0))
+    assert (m + 1).coeff((3, 0)) == c and (m + 1).coeff((0, 0)) == 1
+    assert (m * 2).coeff((3, 0)) == 2 * c
+    assert (m / 3).coeff((3, 0)) == c / 3 and (m / 3).prec == 80
+    with mpmath.workprec(200):   # 80 good bits, not float64's 53
+        assert abs((m * 2).coeff((3, 0)) + mpmath.mpf(2) / 3) < mpmath.mpf(2) ** -75
+    assert (m - m).domain == "mpf" and (m - m).prec == 80
+    assert (m ** 2).prec == 80 and m.truncate(1).prec == 80 and (-m).prec == 80
+
+
+def _within(seconds, fn):
+    from symnet.alarm import AlarmExpired, call_with_alarm
+    try:
+        return call_with_alarm(fn, seconds)
+    except AlarmExpired:
+        pytest.fail(f"still running after {seconds} s")
+
+
+@pytest.mark.parametrize("terms", ["(1+x+y+z)**10000", "((1+x)**100)**100",
+                                   "(1+x+y+z)**10000 * (2 - x)**5000"])
+def test_a_huge_power_is_truncated_while_expanding(terms):
+    z = sympy.Symbol("z")
+    p = _within(10, lambda: Polynomial(terms, (x, y, z), 2))
+    q = _within(10, lambda: Polynomial(parse(terms), (x, y, z), 2))   # the sympy expression
+    assert p == q and p.order == 2
+    if terms.startswith("(1+x+y+z)**10000 "):
+        return
+    n = 10000
+    assert p.coeff((0, 0, 0)) == 1 and p.coeff((1, 0, 0)) == n
+    assert p.coeff((2, 0, 0)) == n * (n - 1) // 2
+    if "y" in terms:
+        assert p.coeff((1, 1, 0)) == n * (n - 1)
+
+
+def parse(s):
+    from symnet._validate import parse_expr
+    return parse_expr(s, "test")
+
+
+def test_truncated_expansion_agrees_with_sympy_and_keeps_the_center():
+    w = sympy.Symbol("w")
+    for e in [(1 + x + y)**7, (x - 2*y + R(1, 3))**5 * (1 + x), 0.5 * (w + x)**3 + y,
+              sympy.sqrt(2) * (x + y)**4 - sympy.pi * x, (x*w + 1)**4 * (y - w)**2]:
+        full = Polynomial(e, (x, y))
+        for o in range(full.order):
+            assert Polynomial(e, (x, y), o) == full.truncate(o)
+    c = _within(10, lambda: Polynomial((1 + x)**10000, (x,), 1, center=[1]))
+    assert c.coeff((0,)) == 2**10000 and c.coeff((1,)) == 10000 * 2**9999
+
+
+def test_an_expansion_too_large_is_refused_with_its_estimate():
+    from symnet.errors import ExpansionTooLargeError
+    z = sympy.Symbol("z")
+    with pytest.raises(ExpansionTooLargeError, match=r"in full gives about 1.67e\+11 terms"):
+        _within(10, lambda: Polynomial("(1+x+y+z)**10000", (x, y, z)))
+    with pytest.raises(ExpansionTooLargeError, match="truncated at order 300 needs about"):
+        _within(10, lambda: Polynomial("(1+x+y+z)**10000", (x, y, z), 300))
+    with pytest.raises(SymnetError, match="monomial"):
+        _within(10, lambda: Polynomial(x, (x, y)).coeff("(1+x+y)**100000"))
+
+
+@pytest.mark.parametrize("terms", [sympy.nan * x, sympy.oo + x, x - sympy.oo, sympy.zoo * x**2,
+                                   x + float("nan"), x * float("inf")])
+def test_non_finite_coefficients_are_refused(terms):
+    from symnet.errors import WeightError
+    with pytest.raises(WeightError, match="finite coefficients"):
+        Polynomial(terms, (x,), 3)
+
+
+def test_exact_coefficients_past_float64_evaluate_at_float_points():
+    # float64 evaluation gave inf*0 = nan (at 0) and inf - inf = nan; exactly it is 0 and 1
+    big = 10**5000
+    q = Polynomial({(0,): 1, (1,): big, (2,): -big}, (x,))
+    out = q(np.array([[0.0], [1.0], [2.0], [0.5]]))
+    assert out.tolist() == [1.0, 1.0, -np.inf, np.inf]
+    p = expand(Network.dense([[[big]]], activations=["tanh"]), 3)
+    assert p([0.0]) == 0.0 and p([0]) == 0

@@ -167,3 +167,15 @@ def test_document_compiles_with_latex(tmp_path):
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
     log = (tmp_path / "doc.log").read_text(errors="replace")
     assert not re.search(r"^! ", log, re.M)
+
+
+def test_numbers_past_4300_digits_print_in_hexadecimal():
+    # Python refuses str() of such ints; every LaTeX form prints them as \mathtt{0x...}
+    big = Network.dense([[[10**5000]]], activations=["tanh"])
+    p = expand(big, 3)
+    hexa = hex(10**5000)
+    for out in (symnet.latex(p), symnet.latex(p, environment=None), coefficient_table(p),
+                coefficient_table(p, sort="degree"), symnet.latex(big, form="matrix")):
+        assert r"\mathtt{" + hexa in out
+    relu = Network.dense([[[10**5000]]], activations=["relu"])
+    assert r"\mathtt{" + hexa in symnet.latex(symnet.piecewise(relu, [(-1, 1)]))

@@ -463,3 +463,12 @@ def test_enumeration_stops_at_the_timeout():
         symnet.count_regions(net, box=[(-1, 1)] * 6, timeout=0.2)
     with pytest.raises(ArgumentError):
         symnet.piecewise(net, box=[(-1, 1)] * 6, timeout=-1)
+
+
+def test_a_map_with_numbers_past_4300_digits_prints():
+    # Python refuses str() of such ints: the regions print them in hexadecimal
+    from symnet import Network, piecewise
+    pw = piecewise(Network.dense([[[10**5000]]], activations=["relu"]), [(-1, 1)])
+    assert "x1*" + hex(10**5000) in str(pw)
+    pw2 = piecewise(Network.dense([[[10**5000], [1]]], activations=["relu"]), [(-1, 1)])
+    assert hex(10**5000) in str(pw2)

@@ -37,6 +37,7 @@ import numbers
 import sympy
 from sympy.printing.latex import LatexPrinter
 
+from .._validate import printable
 from ..errors import ArgumentError, InputError, NotSupportedError
 from ..network import Network
 from ..polynomial import Polynomial
@@ -78,15 +79,16 @@ class _Settings:
         return self.printer._print(self.round(expr))
 
     def round(self, expr):
+        """Floats rounded to ``digits``; rationals too long for decimal in hexadecimal."""
         d = self.own.get("digits")
         if isinstance(expr, float):
             expr = sympy.Float(expr)
         if d is None or not isinstance(expr, sympy.Basic):
-            return expr
+            return printable(expr)
         floats = expr.atoms(sympy.Float)
         if not floats:
-            return expr
-        return expr.xreplace({f: sympy.Float(f, d) for f in floats})
+            return printable(expr)
+        return printable(expr.xreplace({f: sympy.Float(f, d) for f in floats}))
 
 
 def latex(obj, **settings):

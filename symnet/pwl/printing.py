@@ -19,6 +19,7 @@ import json
 
 import sympy
 
+from .._validate import printable
 from .exactnet import fmpq_to_sympy
 
 __all__ = ["as_piecewise", "condition", "latex", "sympystr", "to_dict", "to_json", "to_csv"]
@@ -116,8 +117,8 @@ def latex(pw, printer):
     """
     pc = as_piecewise(pw)
     if pw.n_outputs == 1:
-        return printer._print(pc)
-    rows = [f"y_{{{k + 1}}} &= {printer._print(p)}" for k, p in enumerate(pc)]
+        return printer._print(printable(pc))   # numbers past 4300 digits in hexadecimal
+    rows = [f"y_{{{k + 1}}} &= {printer._print(printable(p))}" for k, p in enumerate(pc)]
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
@@ -138,9 +139,10 @@ def sympystr(pw, printer, limit=20):
     regions = pw.regions
     for r in regions[:limit]:
         expr = r.expressions()
-        e = printer._print(expr[0] if len(expr) == 1 else expr)
+        # numbers past 4300 digits print in hexadecimal (Python refuses them in decimal)
+        e = printer._print(printable(expr[0] if len(expr) == 1 else sympy.Tuple(*expr)))
         cells = [r] if pw._merged_from is None else list(r.cells)
-        where = " | ".join(printer._print(_conditions(c, pw)) for c in cells)
+        where = " | ".join(printer._print(printable(_conditions(c, pw))) for c in cells)
         pats = ", ".join(str(c.pattern) for c in cells)
         lines.append(f"  {r.index}: pattern {pats}: {e}  where {where}")
     if len(regions) > limit:
