@@ -108,10 +108,7 @@ def refine_ranges(net, balls, ranges, weights):
         W, b = weights[index[id(stage)]]
         vals = []
         for i, (node, act) in enumerate(zip(stage.nodes, stage.activations)):
-            z = b[i]
-            for j, v in enumerate(src):
-                if not W[i, j].is_zero():
-                    z = z + W[i, j] * v
+            z = _preactivation(W, b, i, src)
             R = ranges[node]
             if not R.is_finite():
                 R = z
@@ -127,6 +124,15 @@ def refine_ranges(net, balls, ranges, weights):
 
     net.forward([union(lo, hi) for lo, hi in balls], step)
     return out
+
+
+def _preactivation(W, b, i, src):
+    """Ball of neuron ``i``'s pre-activation ``b_i + sum_j W_ij src_j`` (zero weights skipped)."""
+    z = b[i]
+    for j, v in enumerate(src):
+        if not W[i, j].is_zero():
+            z = z + W[i, j] * v
+    return z
 
 
 def point_preactivations(net, point, weights):
@@ -151,10 +157,7 @@ def point_preactivations(net, point, weights):
         W, b = weights[index[id(stage)]]
         vals = []
         for i, (node, act) in enumerate(zip(stage.nodes, stage.activations)):
-            z = b[i]
-            for j, v in enumerate(src):
-                if not W[i, j].is_zero():
-                    z = z + W[i, j] * v
+            z = _preactivation(W, b, i, src)
             out[node] = z
             try:
                 vals.append(sigma_value(act, z))
