@@ -452,3 +452,14 @@ def test_loaders_refuse_fifos_and_devices_before_reading(loader, tmp_path, monke
     with pytest.raises(ResourceError, match=r"big.json: 4,000 bytes, more than the"):
         call(big)
 
+
+
+@pytest.mark.parametrize("body, msg", [
+    ('"0",0,"1"\n"1",1,"2"\n"1",1,"5"\n', "already on line 3"),          # last one used to win
+    ('"0",0,"1"\n"1,1",1,"2"\n', "degree column says '1'.*degree 2"),
+])
+def test_csv_duplicate_monomials_and_wrong_degrees_are_refused(tmp_path, body, msg):
+    path = tmp_path / "p.csv"
+    path.write_text('"label","degree","coef_out1"\n' + body)
+    with pytest.raises(FormatError, match=msg):
+        load_polynomial(path)

@@ -280,3 +280,21 @@ def test_cli_reads_pickled_models_only_with_trust_pickle(tmp_path, capsys):
     assert main(["expand", str(pkl), "--trust-pickle", "--exact", "-f", "json"]) == 0
     out, _ = capsys.readouterr()
     assert load_polynomial(io.StringIO(out)) == expand(from_sklearn(pipe, exact=True), 3)
+
+
+@pytest.mark.parametrize("scaler, attr", [(StandardScaler, "mean_"), (StandardScaler, "scale_"),
+                                           (MinMaxScaler, "scale_"), (MinMaxScaler, "min_")])
+def test_a_scaler_with_the_wrong_number_of_entries_is_refused(scaler, attr):
+    """A tampered (or mis-pickled) scaler: numpy would broadcast a length-1 array silently."""
+    from symnet.errors import ShapeError
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 3)), rng.normal(size=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipe = make_pipeline(scaler(), MLPRegressor(hidden_layer_sizes=(4,), max_iter=20,
+                                                            random_state=0))
+        pipe.fit(X, y)
+    setattr(pipe[0], attr, getattr(pipe[0], attr)[:1])
+    with pytest.raises(ShapeError, match="expected one per feature"):
+        from_sklearn(pipe)

@@ -754,6 +754,18 @@ def _polynomial_from_csv(text, src, variables):
             raise FormatError(f"{src}: labels use variable {maxvar}, but {len(syms)} variables "
                               "were given")
     n = len(syms)
+    deg_col = head.index("degree") if "degree" in head else None
+    seen = {}
+    for i, r in enumerate(rows[1:], start=2):
+        e = _label_exponents(r[0], n, f"{src}: line {i}")
+        if e in seen:
+            raise FormatError(f"{src}: line {i}: the monomial {_show(r[0])} is already on line "
+                              f"{seen[e]}; expected each monomial once")
+        seen[e] = i
+        if deg_col is not None and r[deg_col].strip() != str(sum(e)):
+            raise FormatError(f"{src}: line {i}: the degree column says "
+                              f"{_show(r[deg_col].strip())}, but the monomial {_show(r[0])} has "
+                              f"degree {sum(e)}")
     out = []
     for j in cols:
         terms, order = {}, 0

@@ -66,6 +66,13 @@ def _plain(v):
     return None
 
 
+def _check_length(v, n, where):
+    """One entry per feature: numpy would broadcast a length-1 array silently."""
+    if len(v) != n:
+        raise ShapeError(f"{where} has {len(v)} entries but the scaler has n_features_in_ = "
+                         f"{n}; expected one per feature")
+
+
 def _scaler_step(step, name, n_in):
     """A fitted StandardScaler / MinMaxScaler as an elementwise affine map."""
     import numpy as np
@@ -81,6 +88,8 @@ def _scaler_step(step, name, n_in):
         scale = getattr(step, "scale_", None) if step.with_std else None
         m = np.zeros(n) if mean is None else _float_array(mean, f"{where}.mean_", 1)
         s = np.ones(n) if scale is None else _float_array(scale, f"{where}.scale_", 1)
+        _check_length(m, n, f"{where}.mean_")
+        _check_length(s, n, f"{where}.scale_")
         if np.any(s == 0):
             raise NotSupportedError(f"{where}.scale_ has a zero entry")
         # (x - m) / s  =  (1/s) x - m/s, exactly
@@ -97,6 +106,8 @@ def _scaler_step(step, name, n_in):
         n = int(step.n_features_in_)
         aff = _Affine(a=_float_array(step.scale_, f"{where}.scale_", 1),
                       b=_float_array(step.min_, f"{where}.min_", 1), where=where)
+        _check_length(aff.a, n, f"{where}.scale_")
+        _check_length(aff.b, n, f"{where}.min_")
     else:
         raise NotSupportedError(
             f"pipeline step {name!r} ({kind}) is not supported; from_sklearn reads "
