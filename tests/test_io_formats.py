@@ -463,3 +463,12 @@ def test_csv_duplicate_monomials_and_wrong_degrees_are_refused(tmp_path, body, m
     path.write_text('"label","degree","coef_out1"\n' + body)
     with pytest.raises(FormatError, match=msg):
         load_polynomial(path)
+
+
+@pytest.mark.parametrize("name", ["\ud800", "", "a b", "nan"])
+def test_a_polynomial_whose_variables_cannot_be_read_back_is_not_written(tmp_path, name):
+    p = symnet.Polynomial({(1,): 2}, (sympy.Symbol(name),), 2)
+    path = tmp_path / "p.json"
+    with pytest.raises(symnet.InputError, match="variable"):
+        symnet.save_polynomial(p, path)
+    assert not path.exists()

@@ -447,6 +447,10 @@ def _named_constants(polys):
 
 
 def _polynomial_json(polys):
+    from .._validate import as_name
+
+    for v in polys[0].variables:   # what load_polynomial would refuse is not written
+        as_name(v.name, "variable", error=InputError)
     doc = {
         "format": POLYNOMIAL_FORMAT, "version": VERSION,
         "variables": [v.name for v in polys[0].variables],
