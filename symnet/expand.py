@@ -186,12 +186,15 @@ def _series_rules(net, qs, surrogate):
     """One rule per neuron: the truncated Maclaurin polynomial (or the surrogate)."""
     stages = net.stages()
     per_layer = None
-    by_name = None
+    by_name = by_node = None
     single = None
     if surrogate is not None:
-        if isinstance(surrogate, dict):
+        if isinstance(surrogate, dict):   # keyed by neuron, or by activation name
+            nodes = {n for st in stages for n in st.nodes}
+            by_node = {k: _surrogate_rule(v, f"surrogate[{k!r}]")
+                       for k, v in surrogate.items() if k in nodes}
             by_name = {get_activation(k).name: _surrogate_rule(v, f"surrogate[{k!r}]")
-                       for k, v in surrogate.items()}  # aliases and family spellings too
+                       for k, v in surrogate.items() if k not in nodes}  # aliases too
         elif _is_surrogate_list(surrogate):
             active = [k for k, s in enumerate(stages)
                       if not all(a.is_identity for a in s.activations)]
@@ -219,7 +222,7 @@ def _series_rules(net, qs, surrogate):
             if single is not None:
                 given = single
             elif by_name is not None:
-                given = by_name.get(act.name)
+                given = by_node.get(node) or by_name.get(act.name)
             elif per_layer is not None:
                 given = per_layer[k]
             if given is not None:
@@ -296,8 +299,8 @@ def expand(net, order, *, mode="series", series_degree=None, at=None, domain=Non
         disables both checks.
     surrogate : Approximation, dict or list, optional
         Series mode: a polynomial to use in place of every non-identity
-        activation (one Approximation, a mapping activation name ->
-        Approximation, or one per layer); activations without one keep
+        activation (one Approximation, a mapping activation name or neuron
+        -> Approximation, or one per layer); activations without one keep
         their Maclaurin series.
     engine : str or engine object, optional
         An engine by name (see :mod:`symnet.engines`) or a configured one

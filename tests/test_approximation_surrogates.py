@@ -249,3 +249,45 @@ def test_per_layer_surrogates_may_leave_out_the_identity_layer():
     assert expand(net, 4, surrogate=aps) == expand(net, 4, surrogate=aps + [None])
     with pytest.raises(ShapeError, match="one entry per layer"):
         expand(net, 4, surrogate=aps[:1])
+
+
+def test_per_neuron_surrogates_are_tighter_and_allow_mixed_layers():
+    import networkx as nx
+
+    rng = np.random.default_rng(0)
+    net = Network.dense([rng.normal(size=(6, 2)).tolist(), rng.normal(size=(1, 6)).tolist()],
+                        activations=["tanh", "identity"])
+    box = [(-1, 1), (-1, 1)]
+    X = rng.uniform(-1, 1, size=(2000, 2))
+    bounds = {}
+    for per in ("layer", "neuron"):
+        surs = fit_surrogates(net, box=box, degree=5, per=per)
+        p = expand(net, 5, surrogate=surs)
+        b = symnet.error_bound(net, p, box)
+        measured = np.abs(net(X).ravel() - np.asarray(p(X), dtype=float).ravel()).max()
+        assert measured <= float(b)
+        bounds[per] = float(b)
+    assert bounds["neuron"] < bounds["layer"] / 2     # each neuron on its own, shorter, range
+    surs = fit_surrogates(net, box=box, degree=5, per="neuron")
+    assert set(surs) == set(net.stages()[0].nodes)
+    assert all(a.interval[0] <= lo and hi <= a.interval[1]
+               for a, (lo, hi) in zip(surs.values(), preactivation_ranges(net, box)[0]))
+    # a layer that mixes tanh and sigmoid: per layer refused, per neuron fitted
+    x, y = sympy.symbols("x y")
+    G = nx.DiGraph()
+    G.add_node("x", symbol=x)
+    G.add_node("y", symbol=y)
+    G.add_node("a", activation="tanh")
+    G.add_node("b", activation="sigmoid")
+    G.add_node("out")
+    G.add_edges_from([("x", "a", {"weight": 1}), ("y", "b", {"weight": 2}),
+                      ("a", "out", {"weight": 1}), ("b", "out", {"weight": -1})])
+    mixed = Network.from_graph(G)
+    with pytest.raises(NotSupportedError, match="per='neuron'"):
+        fit_surrogates(mixed, box=box, degree=3)
+    surs = fit_surrogates(mixed, box=box, degree=5, per="neuron")
+    assert {a.name for a in surs.values()} == {"tanh", "sigmoid"}
+    p = expand(mixed, 5, surrogate=surs)
+    assert float(symnet.error_bound(mixed, p, box)) < 1e-2
+    with pytest.raises(ArgumentError, match="per"):
+        fit_surrogates(net, box=box, per="unit")

@@ -30,7 +30,8 @@ from .approximation import (METHODS, Approximation, ApproximationWarning, approx
                             estimate_seconds)
 from .certify import CertifiedError, sup_error
 from .compression import Compression, compress
-from .surrogates import (SurrogateBound, Surrogates, check_coverage, fit_surrogates,
+from .surrogates import (NeuronSurrogates, SurrogateBound, Surrogates, check_coverage,
+                         fit_surrogates,
                          observed_ranges, polynomial_box_bound, surrogate_error_bound,
                          surrogate_expansion_bound)
 
@@ -46,6 +47,7 @@ __all__ = [
     "Compression",
     "fit_surrogates",
     "Surrogates",
+    "NeuronSurrogates",
     "surrogate_error_bound",
     "surrogate_expansion_bound",
     "SurrogateBound",

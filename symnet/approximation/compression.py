@@ -226,7 +226,8 @@ def _describe(net):
 
 
 def compress(net, box=None, data=None, *, degree=4, order=None, terms=None, method="minimax",
-             refit=None, surrogates=None, classifier=None, samples=2000, seed=0, name=None,
+             refit=None, surrogates=None, per="layer", classifier=None, samples=2000, seed=0,
+             name=None,
              certify=True):
     """Compress a network into a polynomial and report its size and certified error.
 
@@ -257,6 +258,10 @@ def compress(net, box=None, data=None, *, degree=4, order=None, terms=None, meth
     surrogates : optional
         Use these surrogates instead of fitting them (a per-layer list, a
         dict or one Approximation); they must cover the data.
+    per : {"layer", "neuron"}
+        As :func:`~symnet.approximation.fit_surrogates`: one surrogate per
+        layer, or one per neuron on its own range (smaller surrogate errors;
+        the truncation to ``order`` can still dominate).
     classifier : bool, optional
         Report the agreement of predicted classes (default: True for networks
         with several outputs).
@@ -305,7 +310,7 @@ def compress(net, box=None, data=None, *, degree=4, order=None, terms=None, meth
     pairs = parse_box(box, net.n_inputs) if box is not None else None
     X = _as_data(net, data) if data is not None else None
     if surrogates is None:
-        surrogates = fit_surrogates(net, box, data, degree=degree, method=method)
+        surrogates = fit_surrogates(net, box, data, degree=degree, method=method, per=per)
     elif X is not None:
         check_coverage(net, surrogates, data=X)
     poly = expand(net, order, surrogate=surrogates)

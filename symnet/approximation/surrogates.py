@@ -53,7 +53,8 @@ from .approximation import approximate
 from .certify import _float_up, poly_sup
 
 __all__ = ["fit_surrogates", "surrogate_error_bound", "surrogate_expansion_bound",
-           "SurrogateBound", "Surrogates", "observed_ranges", "check_coverage",
+           "SurrogateBound", "Surrogates", "NeuronSurrogates", "observed_ranges",
+           "check_coverage",
            "polynomial_box_bound"]
 
 
@@ -132,10 +133,11 @@ def _per_neuron(net, surrogates):
     """One entry (Approximation-like or None) per neuron, stage by stage."""
     stages = net.stages()
     if isinstance(surrogates, dict):
-        by_name = {get_activation(k).name: v for k, v in surrogates.items()}
-
-        def pick(k, act):
-            return by_name.get(act.name)
+        nodes = {n for st in stages for n in st.nodes}
+        by_node = {k: v for k, v in surrogates.items() if k in nodes}
+        by_name = {get_activation(k).name: v for k, v in surrogates.items() if k not in nodes}
+        return [[None if act.is_identity else by_node.get(node, by_name.get(act.name))
+                 for node, act in zip(s.nodes, s.activations)] for s in stages]
     elif isinstance(surrogates, (list, tuple)) and len(surrogates) == len(stages) and not all(
             isinstance(c, (int, float, Fraction)) or isinstance(c, sympy.Basic)
             for c in surrogates):
@@ -257,6 +259,47 @@ class Surrogates(list):
         p.text(str(self))
 
 
+class NeuronSurrogates(dict):
+    """One surrogate per neuron, ``{node: Approximation}`` (``fit_surrogates(per="neuron")``).
+
+    Attributes
+    ----------
+    intervals : dict node -> (Rational, Rational)
+    ranges : list
+        The per-neuron ranges the intervals were chosen from.
+    source : str
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.approximation import fit_surrogates
+    >>> net = Network.dense([[[1], [3]], [[1, 1]]], activations=["tanh", "identity"])
+    >>> surs = fit_surrogates(net, box=(-1, 1), degree=3, per="neuron")
+    >>> surs.intervals
+    {(1, 1): (-1, 1), (1, 2): (-3, 3)}
+    """
+
+    def __init__(self, *, ranges, source):
+        super().__init__()
+        self.ranges = ranges
+        self.source = source
+
+    @property
+    def intervals(self):
+        return {node: a.interval for node, a in self.items()}
+
+    def __str__(self):
+        lines = [f"surrogates per neuron ({self.source}):"]
+        for node, a in self.items():
+            lo, hi = a.interval
+            lines.append(f"  {node}: {a.name} on [{lo}, {hi}], degree {a.degree} "
+                         f"({a.method}), max error <= {float(a.max_error):.3e}")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
 def _nice_interval(lo, hi, margin):
     """An interval with short dyadic ends containing [lo, hi] widened by margin * width."""
     lo, hi = Fraction(lo), Fraction(hi)
@@ -272,7 +315,7 @@ def _nice_interval(lo, hi, margin):
 
 
 def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", margin=None,
-                   **options):
+                   per="layer", **options):
     """Polynomial surrogates for every layer of a network, fitted where it works.
 
     The interval of a layer covers every neuron's pre-activation in it: the
@@ -293,6 +336,11 @@ def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", marg
         As :func:`symnet.approximate`.
     margin : float, optional
         Widening of the observed ranges (default 0.05 for data, 0 for a box).
+    per : {"layer", "neuron"}
+        ``"layer"``: one surrogate per layer on an interval covering all its
+        neurons; ``"neuron"``: one per neuron on its own range (tighter
+        intervals, smaller surrogate errors; layers may mix activations), returned as a
+        dict ``{node: Approximation}``, which ``expand`` also takes.
     **options
         Passed to :func:`symnet.approximate` (``rtol``, ``weight``...).
 
@@ -300,7 +348,8 @@ def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", marg
     -------
     Surrogates
         A list with one :class:`Approximation` per layer (None for identity
-        layers): what ``symnet.expand(net, order, surrogate=...)`` accepts.
+        layers), or with ``per="neuron"`` a dict node -> Approximation: what
+        ``symnet.expand(net, order, surrogate=...)`` accepts.
 
     Examples
     --------
@@ -321,23 +370,16 @@ def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", marg
     degs = list(degree) if isinstance(degree, (list, tuple)) else [degree] * len(stages)
     if len(degs) != len(stages):
         raise ShapeError(f"degree: expected one per layer ({len(stages)}), got {len(degs)}")
+    if per not in ("layer", "neuron"):
+        raise ArgumentError(f"per: expected 'layer' or 'neuron', got {per!r}")
     franges = None
     if box is not None:
         franges = [[(_frac(a), _frac(b)) for a, b in r] for r in preactivation_ranges(net, box)]
     oranges = observed_ranges(net, data) if data is not None else None
     out = []
     cache = {}
-    for k, s in enumerate(stages):
-        names = {a.name for a in s.activations if not a.is_identity}
-        if not names:
-            out.append(None)
-            continue
-        if len(names) > 1:
-            raise NotSupportedError(
-                f"layer {k + 1} mixes the activations {sorted(names)}; per-layer surrogates "
-                "need one activation per layer (pass a dict name -> approximate(...) to expand)")
-        act = next(a for a in s.activations if not a.is_identity)
-        idx = [i for i, a in enumerate(s.activations) if not a.is_identity]
+
+    def interval(k, idx):
         lo = hi = None
         if franges is not None:
             a = min(franges[k][i][0] for i in idx)
@@ -350,12 +392,36 @@ def fit_surrogates(net, box=None, data=None, *, degree=4, method="minimax", marg
             # with a box, the data only widen the interval where they leave the certified one
             lo = dlo if lo is None else (lo if a >= lo else min(lo, dlo))
             hi = dhi if hi is None else (hi if b <= hi else max(hi, dhi))
-        key = (act.name, lo, hi, degs[k])
+        return lo, hi
+
+    def fitted(act, lo, hi, deg):
+        key = (act.name, lo, hi, deg)
         if key not in cache:
-            cache[key] = approximate(act, (lo, hi), degs[k], method=method, **options)
-        out.append(cache[key])
+            cache[key] = approximate(act, (lo, hi), deg, method=method, **options)
+        return cache[key]
+
     source = "box and data" if box is not None and data is not None else \
         "box" if box is not None else "data"
+    if per == "neuron":
+        by_node = NeuronSurrogates(ranges=franges if franges is not None else oranges,
+                                   source=source)
+        for k, s in enumerate(stages):
+            for i, (node, act) in enumerate(zip(s.nodes, s.activations)):
+                if not act.is_identity:
+                    by_node[node] = fitted(act, *interval(k, [i]), degs[k])
+        return by_node
+    for k, s in enumerate(stages):
+        names = {a.name for a in s.activations if not a.is_identity}
+        if not names:
+            out.append(None)
+            continue
+        if len(names) > 1:
+            raise NotSupportedError(
+                f"layer {k + 1} mixes the activations {sorted(names)}; per-layer surrogates "
+                "need one activation per layer: pass per='neuron'")
+        act = next(a for a in s.activations if not a.is_identity)
+        idx = [i for i, a in enumerate(s.activations) if not a.is_identity]
+        out.append(fitted(act, *interval(k, idx), degs[k]))
     return Surrogates(out, ranges=franges if franges is not None else oranges, source=source)
 
 
