@@ -2,6 +2,8 @@
 
 import sys
 
+__all__: list[str] = []
+
 from .cli import main
 
 sys.exit(main())

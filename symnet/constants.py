@@ -82,6 +82,13 @@ class NamedConstant(AtomicExpr):
     def doit(self, **hints):
         return self._value.doit(**hints) if hints.get("deep", True) else self._value
 
+    # code printers (lambdify, pycode, ...): the value's expression, printed by the same printer
+    def _code(self, printer):
+        return f"({printer._print(self._value)})"   # an atom outside, any expression inside
+
+    _lambdacode = _numpycode = _scipycode = _pythoncode = _mpmathcode = _code
+    _ccode = _fcode = _cxxcode = _jaxcode = _code
+
     def _eval_evalf(self, prec):
         v = self._evalf_cache.get(prec)
         if v is None:

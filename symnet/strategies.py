@@ -13,6 +13,12 @@ Examples
 """
 
 
+#: the names of symnet.testing.strategies, served from there (tests/test_architecture.py
+#: checks that the two lists agree)
+__all__ = ["ACTIVATION_ORDER", "TREE_CONSTITUENTS", "RIDGE_PROFILES", "weights", "float_weights",
+           "activations", "networks", "polynomials", "trees", "tree_functions", "ridge_sums"]
+
+
 def _hypothesis_setup_hook():
     """Register symnet's types with hypothesis (the ``hypothesis`` entry point)."""
     import sys

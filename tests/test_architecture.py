@@ -10,6 +10,7 @@
 import ast
 import importlib
 import pathlib
+import re
 
 import pytest
 
@@ -183,3 +184,21 @@ def test_no_bare_builtin_exceptions_are_raised():
                 if name in FORBIDDEN:
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno} raises {name}")
     assert not bad, "\n".join(bad)
+
+
+def test_every_module_declares_all():
+    """An explicit ``__all__`` in every module (private helper modules declare an empty one)."""
+    missing = [str(p.relative_to(ROOT.parent)) for p in sorted(ROOT.rglob("*.py"))
+               if not re.search(r"^__all__\b", p.read_text(encoding="utf-8"), re.M)
+               and p.name != "__init__.py" or (p.name == "__init__.py" and "__all__" not in
+                                               p.read_text(encoding="utf-8"))]
+    assert missing == []
+
+
+def test_the_strategies_alias_lists_the_strategies():
+    pytest.importorskip("hypothesis")
+    from symnet import strategies
+    from symnet.testing import strategies as impl
+
+    assert strategies.__all__ == impl.__all__
+    assert all(getattr(strategies, n) is getattr(impl, n) for n in strategies.__all__)

@@ -2,6 +2,8 @@
 
 import pickle
 
+import pytest
+
 import sympy
 
 from symnet import Network, expand
@@ -33,3 +35,19 @@ def test_deep_exact_taylor_polynomials_name_their_constants():
     ser = sympy.series(f, t, 0, 4).removeO()      # through t**3, the order of p
     along = sum(p.doit().coeff(e) * t ** sum(e) for e in p.terms())
     assert abs(float((sympy.expand(along) - ser).subs(t, R(1, 10)))) < 1e-12
+
+
+@pytest.mark.parametrize("module", ["numpy", "math", "mpmath"])
+def test_named_constants_lambdify_to_their_values(module):
+    """lambdify of an exact Taylor polynomial with named constants equals the polynomial's value."""
+    from sympy import Rational as R
+
+    from symnet import Network, expand
+
+    net = Network.dense([[[1, R(1, 2)], [R(-1, 3), 2]], [[R(1, 4), -1]]],
+                        biases=[[R(1, 5), 0], [R(-1, 2)]], activations=["tanh", "sigmoid"])
+    p = expand(net, 2, mode="taylor", at=[R(1, 2), R(1, 3)])
+    assert p.constants()                       # the compact form names nested values
+    f = sympy.lambdify(net.inputs, p.as_expr(), modules=module)
+    want = float(p.doit().as_expr().subs(dict(zip(net.inputs, [R(3, 5), R(3, 10)]))))
+    assert abs(float(f(0.6, 0.3)) - want) < 1e-14

@@ -21,6 +21,9 @@ from fractions import Fraction
 from ..errors import NotSupportedError
 
 
+__all__: list[str] = []   # private helpers of activation names, imported by name within symnet.io
+
+
 def _activation(name):
     """The :class:`~symnet.Activation` called ``name`` (parametric families included)."""
     from ..activations import get_activation

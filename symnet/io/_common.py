@@ -27,6 +27,9 @@ import sympy
 
 from ..errors import ArgumentError, NotSupportedError, ShapeError, WeightError
 
+__all__: list[str] = []   # private helpers of the importers, imported by name within symnet.io
+
+
 #: optional package -> (pip name, symnet extra)
 _PACKAGES = {"sklearn": ("scikit-learn", "sklearn"), "onnx": ("onnx", "onnx"),
              "h5py": ("h5py", "keras")}

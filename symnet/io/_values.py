@@ -28,6 +28,9 @@ from ..errors import (ArgumentError, FileError, FormatError, NotSupportedError,
                       UnknownActivationError)
 
 
+__all__: list[str] = []   # private helpers of the file formats, imported by name within symnet.io
+
+
 # ---------------------------------------------------------------------------
 # printing numbers so that they read back
 # ---------------------------------------------------------------------------
@@ -369,9 +372,18 @@ def _write_text(path, text):
     if hasattr(path, "write"):
         path.write(text)
         return
-    tmp = os.fspath(path) + ".tmp"
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    target = os.fspath(path)
+    if os.path.isdir(target):
+        raise FileError(f"{target}: is a directory; expected the path of a file to write")
+    tmp = target + ".tmp"
+    try:   # written beside the target, then renamed: a failure never leaves half a file
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except OSError as e:
+        if os.path.exists(tmp) and not os.path.isdir(tmp):
+            os.remove(tmp)
+        raise FileError(f"{target}: cannot write it ({e.strerror or type(e).__name__})") \
+            from None
 
 
