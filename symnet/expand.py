@@ -195,6 +195,12 @@ def _series_rules(net, qs, surrogate):
                        for k, v in surrogate.items() if k in nodes}
             by_name = {get_activation(k).name: _surrogate_rule(v, f"surrogate[{k!r}]")
                        for k, v in surrogate.items() if k not in nodes}  # aliases too
+            present = {a.name for st in stages for a in st.activations if not a.is_identity}
+            unused = sorted(set(by_name) - present)
+            if unused:
+                raise ActivationError(
+                    f"surrogate: no neuron uses {unused[0]!r} (the network's activations are "
+                    f"{sorted(present)}); a dict maps activation names or neurons to surrogates")
         elif _is_surrogate_list(surrogate):
             active = [k for k, s in enumerate(stages)
                       if not all(a.is_identity for a in s.activations)]

@@ -291,3 +291,16 @@ def test_per_neuron_surrogates_are_tighter_and_allow_mixed_layers():
     assert float(symnet.error_bound(mixed, p, box)) < 1e-2
     with pytest.raises(ArgumentError, match="per"):
         fit_surrogates(net, box=box, per="unit")
+
+
+def test_short_per_layer_lists_bound_and_unused_names_are_refused():
+    from symnet.errors import ActivationError
+
+    net = Network.dense([[[1, 2]], [[1]]], activations=["tanh", "identity"])
+    a = approximate("tanh", (-4, 4), 3)
+    box = [(-1, 1), (-1, 1)]
+    short = symnet.error_bound(net, expand(net, 3, surrogate=[a]), box)
+    full = symnet.error_bound(net, expand(net, 3, surrogate=[a, None]), box)
+    assert float(short) == float(full)
+    with pytest.raises(ActivationError, match="no neuron uses 'relu'"):
+        expand(net, 3, surrogate={"relu": approximate("relu", (-1, 1), 2)})

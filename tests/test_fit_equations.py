@@ -341,3 +341,23 @@ def test_targets_from_data_and_non_analytic_targets():
     for bad in (1 / x1, sympy.Abs(x1), sympy.sqrt(x1)):
         with pytest.raises(ArgumentError, match="target"):
             coefficient_equations(net, bad, 3)
+
+
+def test_exact_steps_share_one_timeout_and_notes_stay_quiet_when_nothing_differs():
+    import time as _time
+
+    from symnet import SuperSpaceRegressor
+
+    net = Network.mlp([1, 2, 1], activation=["tanh", "identity"])
+    t0 = _time.monotonic()
+    try:
+        solve_weights(net, "2*x1 - 2*x1**3/3", 3, timeout=2)
+    except ResourceError as e:
+        assert "within 2 s" in str(e) or "was not started" in str(e)
+    assert _time.monotonic() - t0 < 30          # every step shares the 2 s, not 2 s each
+    one = Network.mlp([1, 1, 1], activation=["tanh", "identity"])
+    res = solve_weights(one, "2*x1 - 2*x1**3/3", 3, method="numeric", starts=8)
+    assert all(o.taylor_check is None or o.taylor_check < 1e-9 for o in res.orbits)
+    assert not any("Taylor polynomial" in n for n in res.notes)
+    with pytest.raises(ArgumentError, match="not fitted"):
+        coefficient_equations(one, SuperSpaceRegressor(3), 3)

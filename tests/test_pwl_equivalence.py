@@ -154,3 +154,9 @@ def test_property_canonical(net, seed):
     assert symnet.equivalent(c, net, box).equal
     other = permute_and_rescale(net, random.Random(seed))
     assert symnet.canonical(other, box) == c
+
+
+def test_canonical_takes_the_enumeration_budgets():
+    net = Network.dense([[[1], [-1]], [[1, 1]]], activations=["relu", "identity"])
+    c = symnet.canonical(net, box=[(-1, 1)], timeout=30, max_regions=10)
+    assert symnet.equivalent(c, net, box=[(-1, 1)]).equal

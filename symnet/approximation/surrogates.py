@@ -138,11 +138,19 @@ def _per_neuron(net, surrogates):
         by_name = {get_activation(k).name: v for k, v in surrogates.items() if k not in nodes}
         return [[None if act.is_identity else by_node.get(node, by_name.get(act.name))
                  for node, act in zip(s.nodes, s.activations)] for s in stages]
-    elif isinstance(surrogates, (list, tuple)) and len(surrogates) == len(stages) and not all(
+    elif isinstance(surrogates, (list, tuple)) and not all(
             isinstance(c, (int, float, Fraction)) or isinstance(c, sympy.Basic)
             for c in surrogates):
+        # one per layer, or one per non-identity layer (as expand takes them)
+        active = [k for k, s in enumerate(stages) if not all(a.is_identity for a in s.activations)]
+        layers = range(len(stages)) if len(surrogates) == len(stages) else active
+        if len(surrogates) != len(layers):
+            raise ShapeError(f"surrogates: expected one per layer ({len(stages)}, or "
+                             f"{len(active)} without the identity layers), got {len(surrogates)}")
+        per_layer = dict(zip(layers, surrogates))
+
         def pick(k, act):
-            return surrogates[k]
+            return per_layer.get(k)
     else:
         def pick(k, act):
             return surrogates

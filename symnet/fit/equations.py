@@ -166,6 +166,10 @@ def target_coefficients(target, net, order, mode="series", series_degree=None):
         # data (X, y): its Super Space polynomial, least squares on the monomial features
         from .regression import SuperSpaceRegressor
         target = SuperSpaceRegressor(order, inputs=inputs).fit(*target)
+    if type(target).__name__ in ("SuperSpaceRegressor", "SuperSpaceClassifier") and \
+            not hasattr(target, "polynomial_"):
+        raise ArgumentError(f"target: the {type(target).__name__} is not fitted; call "
+                            ".fit(X, y) first, or pass the data (X, y)")
     if hasattr(target, "polynomial_") and not isinstance(target, (Network, Polynomial)):
         target = target.polynomial_   # a fitted SuperSpaceRegressor
     if isinstance(target, Network):

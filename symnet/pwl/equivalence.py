@@ -285,7 +285,7 @@ class _U:
         self.depth = 0
 
 
-def canonical(net, box=None, *, report=False, max_regions=None):
+def canonical(net, box=None, *, report=False, max_regions=None, timeout=600.0):
     """A canonical form of a piecewise-linear network (on a box).
 
     Parameters
@@ -296,6 +296,8 @@ def canonical(net, box=None, *, report=False, max_regions=None):
         equivalent to ``net`` there.
     report : bool
         Also return a :class:`CanonicalReport` (units and parameters removed).
+    max_regions, timeout
+        Budgets of the region enumeration, as :func:`symnet.piecewise`.
 
     Returns
     -------
@@ -322,7 +324,8 @@ def canonical(net, box=None, *, report=False, max_regions=None):
     d = en.n_inputs
     rep = CanonicalReport()
     rep.parameters_before = net.n_parameters
-    pw = piecewise(net, box, **({} if max_regions is None else {"max_regions": max_regions}))
+    pw = piecewise(net, box, timeout=timeout,
+                   **({} if max_regions is None else {"max_regions": max_regions}))
     used = {p: set() for p in en.kinked}
     for r in pw.regions:
         for p, piece in zip(en.kinked, r.pattern):
