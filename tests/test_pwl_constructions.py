@@ -156,3 +156,51 @@ def test_triangulation_refuses_overlaps_and_hanging_vertices():
     # touching along an edge or at a corner is fine
     net = triangulation(square, [(0, 1, 3), (0, 3, 2)], [0, 0, 0, 1])
     assert symnet.piecewise(net, box=[(0, 1), (0, 1)])((1, 1)) == (1,)
+
+
+# a triangulation of [0, 3]^2 on which the region-wise selectors {j : g_j >= g_i on region i}
+# overshoot: the lattice form gave -2 at (1/3, 2/3) where the interpolant is -3
+GRID = [(i, j) for i in range(4) for j in range(4)]
+GRID_TRIS = [(0, 5, 1), (1, 5, 6), (2, 6, 3), (4, 8, 9), (4, 9, 5), (6, 10, 11), (6, 11, 7),
+             (12, 13, 9), (9, 13, 14), (10, 15, 11), (5, 0, 4), (6, 5, 9), (1, 6, 2), (3, 6, 7),
+             (9, 8, 12), (10, 6, 9), (9, 14, 10), (15, 10, 14)]
+GRID_VALS = [-5, -1, 0, 2, 2, -3, -4, 3, 0, -4, 3, 5, -3, -3, -3, -3]
+
+
+def _interpolant_ok(net, pts, tris, vals, box):
+    from fractions import Fraction as F
+
+    pw = symnet.piecewise(net, box=box)
+    for t in tris:
+        P = [pts[i] for i in t]
+        for w in [(1, 0, 0), (0, 1, 0), (0, 0, 1), (F(1, 3), F(1, 3), F(1, 3)),
+                  (F(1, 2), F(1, 4), F(1, 4)), (F(1, 10), F(1, 5), F(7, 10))]:
+            x = tuple(sum(wi * F(p[d]) for wi, p in zip(w, P)) for d in range(2))
+            if pw(x)[0] != sum(wi * F(vals[i]) for wi, i in zip(w, t)):
+                return False
+    return True
+
+
+def test_triangulation_is_the_interpolant_where_regionwise_selectors_overshoot():
+    from symnet.constructions import triangulation
+
+    net = triangulation(GRID, GRID_TRIS, GRID_VALS)
+    assert symnet.piecewise(net, box=[(0, 3), (0, 3)])((R(1, 3), R(2, 3))) == (-3,)
+    assert _interpolant_ok(net, GRID, GRID_TRIS, GRID_VALS, [(0, 3), (0, 3)])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_triangulation_of_non_convex_domains_fills_the_hull(seed):
+    """Random subsets of a triangulated grid (L-shapes, holes, separate pieces): exact."""
+    from symnet.constructions import triangulation
+
+    rng = random.Random(seed)
+    keep = [t for t in GRID_TRIS if rng.random() < 0.6] or GRID_TRIS[:1]
+    vals = [rng.randint(-5, 5) for _ in GRID]
+    net = triangulation(GRID, keep, vals)
+    assert _interpolant_ok(net, GRID, keep, vals, [(0, 3), (0, 3)])
+    # an annulus: a square with a square hole
+    pts = [(0, 0), (3, 0), (3, 3), (0, 3), (1, 1), (2, 1), (2, 2), (1, 2)]
+    ring = [(0, 1, 5), (0, 5, 4), (1, 2, 6), (1, 6, 5), (2, 3, 7), (2, 7, 6), (3, 0, 4), (3, 4, 7)]
+    vals = [rng.randint(-5, 5) for _ in pts]
+    assert _interpolant_ok(triangulation(pts, ring, vals), pts, ring, vals, [(0, 3), (0, 3)])

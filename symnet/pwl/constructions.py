@@ -311,10 +311,12 @@ def lattice(A, b, selectors=None, *, regions=None, inputs=None):
     ----------
     A, b : the affine pieces ``g_j(x) = A_j . x + b_j``
     selectors : list of sets of piece indices ``S_i``
-    regions : list of vertex lists, optional (instead of ``selectors``)
+    regions : list of vertex lists, optional (instead of ``selectors``; 1-D and 2-D)
         ``regions[i]`` spans a region where piece ``i`` is the function; then
-        ``S_i = {j : g_j >= g_i on region i}`` (Tarela-Martinez; exact on a
-        convex domain covered by the regions).
+        the selectors are Ovchinnikov's sets ``S(y) = {j : g_j(y) >= f(y)}``,
+        one for a point ``y`` in each cell of the arrangement ``{g_j = g_i}``
+        inside each region (exact on a convex domain covered by the regions;
+        the sets ``{j : g_j >= g_i on region i}`` alone can overshoot).
 
     Examples
     --------
@@ -332,13 +334,16 @@ def lattice(A, b, selectors=None, *, regions=None, inputs=None):
     if regions is not None:
         if len(regions) != k:
             raise ShapeError(f"lattice(): {k} pieces but {len(regions)} regions")
-        sel = []
+        if d > 2:
+            raise NotSupportedError("lattice(): regions= works in 1-D and 2-D; in higher "
+                                    "dimensions pass the selectors")
+        pts_of = []
         for i, verts in enumerate(regions):
-            pts = [_vector(p, f"regions[{i}]") for p in verts]
+            pts = [tuple(_vector(p, f"regions[{i}]")) for p in verts]
             if any(len(p) != d for p in pts):
                 raise ShapeError(f"lattice(): regions[{i}] has points of the wrong dimension")
-            S = [j for j in range(k) if all(_ev(forms[j], p) >= _ev(forms[i], p) for p in pts)]
-            sel.append(S)
+            pts_of.append(pts)
+        sel = _cell_selectors(forms, pts_of, d)
     else:
         sel = []
         for i, S in enumerate(selectors):
@@ -357,6 +362,59 @@ def lattice(A, b, selectors=None, *, regions=None, inputs=None):
     return bld.network([out], inputs)
 
 
+def _cell_selectors(forms, regions, d):
+    """Ovchinnikov's selectors: ``S(y) = {j : g_j(y) >= g_i(y)}`` for a point ``y`` in each
+    cell of the arrangement of ``{g_j = g_i}`` inside region ``i``, supersets dropped.
+
+    Every point of a region lies in the closure of a cell, where the cell's set is
+    contained in its own: so ``max_y min_{S(y)} g`` is ``f`` on a convex domain.
+    """
+    from .polyhedra import clip_polygon
+
+    k = len(forms)
+    sets = []
+    for i, pts in enumerate(regions):
+        gi = forms[i]
+
+        def diff(j):   # g_j - g_i as (coefficients, constant)
+            cj, c0 = forms[j]
+            return ([cj.get(m, 0) - gi[0].get(m, 0) for m in range(d)], c0 - gi[1])
+
+        crossing = []
+        for j in range(k):
+            a, c = diff(j)
+            v = [sum((a[m] * p[m] for m in range(d)), c) for p in pts]
+            if min(v) < 0 < max(v):
+                crossing.append((a, c))
+        if d == 1:
+            lo, hi = min(p[0] for p in pts), max(p[0] for p in pts)
+            knots = sorted({lo, hi} | {-c / a[0] for a, c in crossing})
+            points = [((knots[m] + knots[m + 1]) / 2,) for m in range(len(knots) - 1)]
+        else:
+            cells = [_hull(sorted(set(pts)))]
+            for a, c in crossing:
+                split = []
+                for P in cells:
+                    for sg in (1, -1):
+                        Q = clip_polygon(P, (sg * a[0], sg * a[1]), sg * c)
+                        if len(Q) >= 3 and _area2(Q) != 0:
+                            split.append(Q)
+                cells = split
+            points = [tuple(sum(q[m] for q in Q) / len(Q) for m in range(2)) for Q in cells]
+        for y in points:
+            fy = _ev(gi, y)
+            S = frozenset(j for j in range(k) if _ev(forms[j], y) >= fy)
+            if S not in sets:
+                sets.append(S)
+    # a superset gives a smaller minimum: it never decides the maximum
+    return [sorted(S) for S in sets if not any(T < S for T in sets)]
+
+
+def _area2(P):
+    return sum(P[m][0] * P[(m + 1) % len(P)][1] - P[(m + 1) % len(P)][0] * P[m][1]
+               for m in range(len(P)))
+
+
 def _ev(form, p):
     cs, c = form
     return sum((v * p[i] for i, v in cs.items()), c)
@@ -371,10 +429,13 @@ def triangulation(points, triangles, values, *, inputs=None):
     triangles : sequence of index triples into ``points`` (a triangulation)
     values : one exact value per point
 
-    The network is the lattice form of the triangles' affine pieces; on a
-    convex domain it equals the interpolant there (Ovchinnikov), otherwise it
-    is checked exactly triangle by triangle and refused
-    (:class:`~symnet.errors.NotSupportedError`) if it differs.
+    The network is the lattice form of the triangles' affine pieces, exact
+    on a convex domain (Ovchinnikov's selectors, one per cell of each
+    triangle's arrangement).  A non-convex domain (an L, a hole, separate
+    pieces) is first filled to its convex hull with triangles on the same
+    points, then the result is checked exactly triangle by triangle.
+    Overlapping triangles and vertices inside another triangle's edge are
+    refused (:class:`~symnet.errors.ArgumentError`).
 
     Examples
     --------
@@ -406,17 +467,25 @@ def triangulation(points, triangles, values, *, inputs=None):
         det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
         if det == 0:
             raise ArgumentError(f"triangulation(): the triangle {t} is degenerate")
-        v0, v1, v2 = (vals[i] for i in t)
-        gx = ((v1 - v0) * (y2 - y0) - (v2 - v0) * (y1 - y0)) / det
-        gy = ((x1 - x0) * (v2 - v0) - (x2 - x0) * (v1 - v0)) / det
+        gx, gy, c = _plane(pts, t, vals)
         A.append([gx, gy])
-        b.append(v0 - gx * x0 - gy * y0)
+        b.append(c)
         region_pts.append([pts[i] for i in t])
     _check_conforming(pts, tris)
-    net = lattice(A, b, regions=region_pts, inputs=inputs)
+    given = len(tris)
     if not _union_is_convex(pts, tris):
+        # fill the convex hull with triangles on the same vertices: the interpolant extends
+        # continuously to a convex domain, where the lattice form is exact (Ovchinnikov)
+        for t in _fill_to_hull(pts, tris):
+            gx, gy, c = _plane(pts, t, vals)
+            A.append([gx, gy])
+            b.append(c)
+            region_pts.append([pts[i] for i in t])
+            tris.append(t)
+    net = lattice(A, b, regions=region_pts, inputs=inputs)
+    if len(tris) > given or not _union_is_convex(pts, tris):
         from .regions import piecewise
-        for t, row, bi in zip(tris, A, b):
+        for t, row, bi in zip(tris[:given], A, b):
             P = [pts[i] for i in t]
             sys_A, sys_b = _triangle_system(P)
             pw = piecewise(net, box=(sys_A, sys_b))
@@ -427,6 +496,117 @@ def triangulation(points, triangles, values, *, inputs=None):
                         "triangulation(): the domain is not convex and the lattice form "
                         f"differs from the interpolant on the triangle {t}")
     return net
+
+
+def _plane(pts, t, vals):
+    """``(gx, gy, c)`` of the affine function through the values at a triangle's corners."""
+    (x0, y0), (x1, y1), (x2, y2) = (pts[i] for i in t)
+    det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
+    v0, v1, v2 = (vals[i] for i in t)
+    gx = ((v1 - v0) * (y2 - y0) - (v2 - v0) * (y1 - y0)) / det
+    gy = ((x1 - x0) * (v2 - v0) - (x2 - x0) * (v1 - v0)) / det
+    return gx, gy, v0 - gx * x0 - gy * y0
+
+
+def _fill_to_hull(pts, tris, max_triangles=2000):
+    """Triangles on the given vertices filling the convex hull around a triangulation.
+
+    An advancing front over the union's boundary: each open boundary edge
+    gets the visible vertex of the Delaunay choice (no other candidate
+    inside the circle through the edge and it) among those whose triangle
+    overlaps nothing and holds no other vertex.  Exact arithmetic throughout;
+    NotSupportedError if the front gets stuck (it should not on a conforming
+    triangulation) or the triangulation is too large for this construction.
+    """
+    def cross(o, a, b_):
+        return (a[0] - o[0]) * (b_[1] - o[1]) - (a[1] - o[1]) * (b_[0] - o[0])
+
+    used = sorted({i for t in tris for i in t})
+    if len(tris) + 2 * len(used) > max_triangles:
+        raise NotSupportedError(f"triangulation(): the domain is not convex and the "
+                                f"triangulation has {len(tris)} triangles; filling its hull is "
+                                f"limited to {max_triangles}")
+    hull = _hull(sorted({tuple(pts[i]) for i in used}))
+    hull_area = abs(sum(hull[i][0] * hull[(i + 1) % len(hull)][1] -
+                        hull[(i + 1) % len(hull)][0] * hull[i][1] for i in range(len(hull)))) / 2
+    area = sum(abs(cross(*(pts[i] for i in t))) / 2 for t in tris)
+    ccw = [t if cross(*(pts[i] for i in t)) > 0 else (t[0], t[2], t[1]) for t in tris]
+    edges = {}
+    for t in ccw:
+        for k in range(3):
+            edges[(t[k], t[(k + 1) % 3])] = True
+    added = []
+    all_tris = list(ccw)
+
+    def open_edges():
+        # directed edges of the union's boundary, the union on their left
+        return [(i, j) for (i, j) in edges if (j, i) not in edges]
+
+    def fits(t):
+        P = [pts[i] for i in t]
+        for q in all_tris:
+            Q = [pts[i] for i in q]
+            if not _separated(P, Q):
+                return False
+        for v in used:
+            if v in t:
+                continue
+            x = pts[v]
+            s0, s1, s2 = (cross(P[k], P[(k + 1) % 3], x) for k in range(3))
+            if s0 >= 0 and s1 >= 0 and s2 >= 0:   # inside or on an edge (t is ccw)
+                return False
+        return True
+
+    while area < hull_area:
+        progress = False
+        for (i, j) in open_edges():
+            a, b_ = pts[i], pts[j]
+            best = None
+            for k in used:
+                if k in (i, j) or cross(a, b_, pts[k]) >= 0:   # the union lies on the left
+                    continue
+                t = (j, i, k)                                   # ccw, on the right of i->j
+                if best is not None and not _in_circle(pts[j], pts[i], pts[best], pts[k]):
+                    continue
+                if fits(t):
+                    best = k
+            if best is None:
+                continue
+            t = (j, i, best)
+            all_tris.append(t)
+            added.append(t)
+            for k in range(3):
+                edges[(t[k], t[(k + 1) % 3])] = True
+            area += abs(cross(*(pts[v] for v in t))) / 2
+            progress = True
+            break
+        if not progress:
+            raise NotSupportedError("triangulation(): the domain is not convex and its hull "
+                                    "could not be filled with triangles on the given points")
+    return added
+
+
+def _in_circle(a, b_, c, d):
+    """True when ``d`` is strictly inside the circle through the ccw triangle ``a, b, c``."""
+    rows = [(p[0] - d[0], p[1] - d[1]) for p in (a, b_, c)]
+    m = [(x, y, x * x + y * y) for x, y in rows]
+    det = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+           - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+           + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]))
+    return det > 0
+
+
+def _separated(P, Q):
+    """True when the triangles' interiors are disjoint (an edge normal separates them)."""
+    for R in (P, Q):
+        for k in range(3):
+            (ax, ay), (bx, by) = R[k], R[(k + 1) % 3]
+            nx, ny = by - ay, ax - bx
+            p = [nx * x + ny * y for x, y in P]
+            q = [nx * x + ny * y for x, y in Q]
+            if max(p) <= min(q) or max(q) <= min(p):
+                return True
+    return False
 
 
 def _check_conforming(pts, tris):
@@ -440,23 +620,12 @@ def _check_conforming(pts, tris):
     boxes = [(min(p[0] for p in P), max(p[0] for p in P), min(p[1] for p in P),
               max(p[1] for p in P)) for P in corners]
 
-    def separated(P, Q):
-        for R in (P, Q):
-            for k in range(3):
-                (ax, ay), (bx, by) = R[k], R[(k + 1) % 3]
-                nx, ny = by - ay, ax - bx
-                p = [nx * x + ny * y for x, y in P]
-                q = [nx * x + ny * y for x, y in Q]
-                if max(p) <= min(q) or max(q) <= min(p):
-                    return True
-        return False
-
     for i in range(len(tris)):
         for j in range(i + 1, len(tris)):
             bi, bj = boxes[i], boxes[j]
             if bi[1] <= bj[0] or bj[1] <= bi[0] or bi[3] <= bj[2] or bj[3] <= bi[2]:
                 continue
-            if not separated(corners[i], corners[j]):
+            if not _separated(corners[i], corners[j]):
                 raise ArgumentError(f"triangulation(): the triangles {tris[i]} and {tris[j]} "
                                     "overlap; expected triangles with disjoint interiors")
     used = sorted({i for t in tris for i in t})
