@@ -96,9 +96,20 @@ def as_piecewise(pw):
     exprs = [r.expressions() for r in regions]
     out = []
     for o in range(pw.n_outputs):
-        args = [(e[o], c) for e, c in zip(exprs[:-1], conds[:-1])]
+        if one_d:   # upper bounds only: the order of the pieces carries the meaning
+            args = [(e[o], c) for e, c in zip(exprs[:-1], conds[:-1])]
+        else:
+            # one piece per value: on the box a condition holds only in the closure of its
+            # region, where the (continuous) map takes that region's value, so conditions of
+            # equal values may be joined; the last region's value goes last ("otherwise")
+            groups = {}
+            for e, c in zip(exprs, conds):
+                groups.setdefault(e[o], []).append(c)
+            last = exprs[-1][o]
+            args = [(v, sympy.Or(*cs) if len(cs) > 1 else cs[0])
+                    for v, cs in groups.items() if v != last]
         args.append((exprs[-1][o], sympy.true))
-        # unevaluated: sympy would merge equal neighbours into large Or/And conditions
+        # unevaluated: sympy would rewrite the conditions into large Or/And forms
         out.append(sympy.Piecewise(*args, evaluate=False))
     return out[0] if len(out) == 1 else tuple(out)
 
