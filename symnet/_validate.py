@@ -498,7 +498,17 @@ def as_exact(value, where="value"):
 
 
 def is_float_value(w):
-    """True for a float or an expression containing a Float."""
+    """True for a float or an expression containing a Float.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet._validate import is_float_value
+    >>> is_float_value(0.5), is_float_value(sympy.Symbol("w") + sympy.Float(0.5))
+    (True, True)
+    >>> is_float_value(1), is_float_value(sympy.Rational(1, 2))
+    (False, False)
+    """
     return isinstance(w, float) or (isinstance(w, sympy.Basic) and w.has(sympy.Float))
 
 

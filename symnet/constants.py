@@ -42,6 +42,16 @@ class NamedConstant(AtomicExpr):
         A real number without free symbols (may contain other named constants).
     latex_name : str, optional
         LaTeX form (default from ``name``: ``z^{(2)}_{1}``).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.constants import NamedConstant
+    >>> c = NamedConstant("c", sympy.log(2))
+    >>> c.name, c.value, (2 * c + 1).doit()
+    ('c', log(2), 1 + 2*log(2))
+    >>> round(float(c), 12)
+    0.69314718056
     """
 
     is_number = True

@@ -4,7 +4,8 @@
 * no bare builtin exceptions are raised in ``symnet/`` (one hierarchy, rooted
   at SymnetError, one class per condition);
 * no import cycles between modules (module-level imports) and no private
-  names imported across subpackages.
+  names imported across subpackages;
+* every public function and class (in a module's ``__all__``) has a doctest.
 """
 
 import ast
@@ -202,3 +203,37 @@ def test_the_strategies_alias_lists_the_strategies():
 
     assert strategies.__all__ == impl.__all__
     assert all(getattr(strategies, n) is getattr(impl, n) for n in strategies.__all__)
+
+
+MODULES = sorted(_module_name(p) for p in FILES if _module_name(p) != "symnet.__main__")
+
+
+@pytest.mark.parametrize("mod", MODULES)
+def test_every_public_function_and_class_has_a_doctest(mod):
+    """numpydoc docstrings with a doctest on every public function and class.
+
+    Public: in the module's ``__all__``, and a function or class defined in
+    symnet (re-exports are checked too; constants and modules are not).
+    Exception and warning classes are exempt: the functions raising them
+    show them.
+    """
+    import inspect
+
+    try:
+        module = importlib.import_module(mod)
+    except ImportError as e:   # an optional dependency (hypothesis for the strategies)
+        if (e.name or "symnet").split(".")[0] == "symnet":
+            raise
+        pytest.skip(f"{mod} needs {e.name}")
+    missing = []
+    for name in getattr(module, "__all__", ()):
+        obj = getattr(module, name)
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue
+        if not (getattr(obj, "__module__", None) or "").split(".")[0] == "symnet":
+            continue
+        if inspect.isclass(obj) and issubclass(obj, BaseException):
+            continue
+        if ">>>" not in (obj.__doc__ or ""):
+            missing.append(f"{mod}.{name} (defined in {obj.__module__})")
+    assert not missing, "no doctest ('>>>') in the docstring of: " + ", ".join(missing)

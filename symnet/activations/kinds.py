@@ -121,6 +121,16 @@ class SympyContext:
 
     Atom values are placeholder symbols while the series is computed; call
     :meth:`finish` to expand and substitute their values.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet import get_activation
+    >>> from symnet.activations.kinds import SympyContext
+    >>> ctx = SympyContext()
+    >>> d = get_activation("tanh").rule.taylor(ctx, sympy.Rational(1, 2), 1)
+    >>> ctx.finish(d)
+    (tanh(1/2), 1 - tanh(1/2)**2)
     """
 
     inexact = False
@@ -174,6 +184,16 @@ class Rule:
         Where the rule is not differentiable.
     degree : int or None
         The degree of a polynomial rule.
+
+    Examples
+    --------
+    >>> from symnet import get_activation
+    >>> from symnet.activations.kinds import Rule
+    >>> tanh, relu = get_activation("tanh").rule, get_activation("relu").rule
+    >>> isinstance(tanh, Rule), tanh.kind, tanh.maclaurin(3)
+    (True, 'analytic', (0, 1, 0, -1/3))
+    >>> relu.kind, relu.analytic, relu.kinks
+    ('piecewise_linear', False, (0,))
     """
 
     kind = "abstract"

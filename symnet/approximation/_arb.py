@@ -67,14 +67,29 @@ def exact_fraction(v, where="value"):
 
 
 def fmpq_of(q):
-    """A python-flint fmpq from a Fraction / int / sympy Rational."""
+    """A python-flint fmpq from a Fraction / int / sympy Rational.
+
+    Examples
+    --------
+    >>> from symnet.approximation._arb import fmpq_of
+    >>> fmpq_of(sympy.Rational(-2, 6)), fmpq_of(Fraction(3, 4))
+    (-1/3, 3/4)
+    """
     from flint import fmpq
     q = exact_fraction(q)
     return fmpq(q.numerator, q.denominator)
 
 
 def fraction_of(x):
-    """A Fraction from an fmpq or an exact arb (dyadic)."""
+    """A Fraction from an fmpq or an exact arb (dyadic).
+
+    Examples
+    --------
+    >>> from flint import arb, fmpq
+    >>> from symnet.approximation._arb import fraction_of
+    >>> fraction_of(fmpq(3, 4)), fraction_of(arb(0.375))
+    (Fraction(3, 4), Fraction(3, 8))
+    """
     from flint import arb
     if isinstance(x, arb):
         man, exp = x.mid().man_exp()
@@ -84,21 +99,47 @@ def fraction_of(x):
 
 
 def upper_fraction(a):
-    """An exact dyadic Fraction >= every point of the ball ``a`` (ValueError if not finite)."""
+    """An exact dyadic Fraction >= every point of the ball ``a`` (DomainError if not finite).
+
+    Examples
+    --------
+    >>> from symnet.approximation._arb import ball, precision, upper_fraction
+    >>> with precision(64):
+    ...     u = upper_fraction(ball(Fraction(1, 3)))
+    >>> 0 < u - Fraction(1, 3) < Fraction(1, 2**60), u.denominator & (u.denominator - 1) == 0
+    (True, True)
+    """
     if not a.is_finite():
         raise DomainError("the enclosure is not finite")
     return fraction_of(a.upper())
 
 
 def lower_fraction(a):
-    """An exact dyadic Fraction <= every point of the ball ``a``."""
+    """An exact dyadic Fraction <= every point of the ball ``a`` (DomainError if not finite).
+
+    Examples
+    --------
+    >>> from symnet.approximation._arb import ball, lower_fraction, precision
+    >>> with precision(64):
+    ...     v = lower_fraction(ball(Fraction(1, 3)))
+    >>> 0 < Fraction(1, 3) - v < Fraction(1, 2**60)
+    True
+    """
     if not a.is_finite():
         raise DomainError("the enclosure is not finite")
     return fraction_of(a.lower())
 
 
 def ball(v):
-    """A ball containing an exact number (Fraction, int, float, sympy number or fmpq)."""
+    """A ball containing an exact number (Fraction, int, float, sympy number or fmpq).
+
+    Examples
+    --------
+    >>> from symnet.approximation._arb import ball, precision
+    >>> with precision(64):
+    ...     print(ball(Fraction(1, 3)), ball(sympy.sqrt(2)), ball(0.5))
+    [0.333333333333333333 +/- 3.43e-19] [1.41421356237309505 +/- 1.35e-18] 0.500000000000000000
+    """
     from flint import arb, fmpq
     if isinstance(v, arb):
         return v
@@ -118,7 +159,16 @@ def ball(v):
 
 
 def arb_of_mpf(m):
-    """The mpmath number ``m`` as an exact ball."""
+    """The mpmath number ``m`` as an exact ball.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> from symnet.approximation._arb import arb_of_mpf, fraction_of
+    >>> b = arb_of_mpf(mpmath.mpf(0.1))
+    >>> b.is_exact(), fraction_of(b) == Fraction(0.1)
+    (True, True)
+    """
     from flint import arb, fmpz
     sign, man, exp, _ = m._mpf_
     if not man:
@@ -129,7 +179,15 @@ def arb_of_mpf(m):
 
 
 def mpf_of_arb(a):
-    """The midpoint of a ball as an mpmath number (rounded to mpmath's working precision)."""
+    """The midpoint of a ball as an mpmath number (rounded to mpmath's working precision).
+
+    Examples
+    --------
+    >>> from flint import arb
+    >>> from symnet.approximation._arb import mpf_of_arb
+    >>> mpf_of_arb(arb(0.375))
+    mpf('0.375')
+    """
     import mpmath
     man, exp = a.mid().man_exp()
     return mpmath.mpf((int(man), int(exp)))

@@ -41,7 +41,26 @@ def _read_data(path, n):
 
 
 def cmd_compress(args, out):
-    """Run ``symnet compress``: the report (and the polynomial) to ``out`` or ``--out``."""
+    """Run ``symnet compress``: the report (and the polynomial) to ``out`` or ``--out``.
+
+    Returns the exit status (0).
+
+    Examples
+    --------
+    >>> import argparse, io
+    >>> from symnet import Network
+    >>> from symnet.approximation.cli import add_parser, cmd_compress
+    >>> net = Network.dense([[[1]], [[1]]], activations=["tanh", "identity"])
+    >>> ap = argparse.ArgumentParser()
+    >>> add_parser(ap.add_subparsers(), argparse.ArgumentParser(add_help=False),
+    ...            read_model=lambda args: (net, "symnet JSON"))
+    >>> args = ap.parse_args(["compress", "net.json", "--box=-1,1", "--degree", "3", "--quiet"])
+    >>> out = io.StringIO()
+    >>> cmd_compress(args, out)
+    0
+    >>> print(out.getvalue().splitlines()[1].strip())
+    layer 1: tanh -> degree 3 minimax surrogate on [-1, 1], max error <= 4.55e-03
+    """
     import symnet
     net, kind = args.read_model(args)
     box = box_text(args.box, net.n_inputs)
@@ -93,6 +112,16 @@ def add_parser(sub, common, read_model=None):
         ``read_model(args) -> (network, description)``: the command line's
         model reader (``args.model``, ``args.activations``, ``args.exact``,
         ``args.rationalize``).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from symnet.approximation.cli import add_parser, cmd_compress
+    >>> ap = argparse.ArgumentParser()
+    >>> add_parser(ap.add_subparsers(dest="command"), argparse.ArgumentParser(add_help=False))
+    >>> args = ap.parse_args(["compress", "m.onnx", "--box", "0,1", "--terms", "5"])
+    >>> args.func is cmd_compress, args.terms, args.method, args.degree
+    (True, 5, 'minimax', 4)
     """
     c = sub.add_parser(
         "compress", parents=[common], help="a network as a small polynomial, certified error",

@@ -61,6 +61,15 @@ class Fit:
     info : dict
         Method details: ``levelled_error``, ``iterations``, ``converged``,
         ``reference`` (minimax), ``estimate`` (sampled error), ...
+
+    Examples
+    --------
+    >>> from symnet.approximation.methods import Fit, l2_fit
+    >>> fit = l2_fit("relu", -1, 1, 2)
+    >>> isinstance(fit, Fit), fit.exact, fit.info
+    (True, True, {'weight': 'legendre'})
+    >>> fit.coefficients
+    (Fraction(3, 32), Fraction(1, 2), Fraction(15, 32))
     """
 
     coefficients: tuple

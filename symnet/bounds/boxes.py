@@ -44,6 +44,18 @@ class Box:
     ----------
     exact : tuple of (number, number)
         The ends as given, as exact sympy numbers (floats stay floats).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from symnet.bounds.balls import precision
+    >>> from symnet.bounds.boxes import parse_box
+    >>> b = parse_box([(0, 1), (sympy.sqrt(2) / 3, 1)], 2)
+    >>> len(b), b.exact[1]
+    (2, (sqrt(2)/3, 1))
+    >>> with precision(64):
+    ...     b.balls()[1]
+    ([0.471404520791031683 +/- 2.08e-19], 1.00000000000000000)
     """
 
     __slots__ = ("exact", "_makers")

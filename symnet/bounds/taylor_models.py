@@ -110,6 +110,25 @@ class TaylorModels:
         Exact ends of each ``y_i`` over the box.
     weights : list, optional
         :func:`weight_balls` of ``net`` (computed when omitted).
+
+    Examples
+    --------
+    Bounds of ``1 + y - 2 y**2`` for ``y`` in ``[-1/2, 1/2]`` (its range is
+    ``[0, 9/8]``): term by term, then by bisection.
+
+    >>> import flint
+    >>> import numpy as np
+    >>> from symnet import Network
+    >>> from symnet.bounds.balls import precision
+    >>> from symnet.bounds.taylor_models import TaylorModels
+    >>> net = Network.dense([[[1]]], activations=["tanh"])
+    >>> with precision(64):
+    ...     h = flint.arb(0.5)
+    ...     tm = TaylorModels(net, 2, [flint.arb(0)], [(-h, h)])
+    ...     P = np.array([flint.arb(1), flint.arb(1), flint.arb(-2)], dtype=object)
+    ...     rough, tight = tm.bound(P), tm.refined_bound(P, flint.arb(0))
+    >>> tm.N, round(float(rough.upper()), 6), 1.125 <= float(tight.upper()) < 1.126
+    (3, 1.5, True)
     """
 
     def __init__(self, net, Q, center, yranges, weights=None):

@@ -60,6 +60,16 @@ class Plan:
     prec : int or None
         Bits for ``"mpf"``.
     meta : dict
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.engines import Plan, get_engine
+    >>> net = Network.dense([[[1]]], activations=["tanh"])
+    >>> plan = Plan(net, 3, ((net.stages()[0].activations[0].rule,),), None, "QQ")
+    >>> (p,), = get_engine(domain=plan.domain).run(plan)
+    >>> print(p)
+    x1 - x1**3/3 + O(|x1|**4)
     """
 
     net: object
@@ -106,7 +116,14 @@ def _load(name):
 
 
 def engine_names():
-    """Names of the known engines."""
+    """Names of the known engines (registered or loaded on first use), sorted.
+
+    Examples
+    --------
+    >>> from symnet.engines import engine_names
+    >>> [n for n in engine_names() if n in ("dask", "dense", "exact")]
+    ['dask', 'dense', 'exact']
+    """
     return sorted(set(_ENGINES) | set(_LAZY))
 
 

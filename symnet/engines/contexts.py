@@ -51,7 +51,16 @@ def _region(c, t, inner, outer, zeros):
 
 
 class FloatContext:
-    """float64 numpy arrays."""
+    """float64 numpy arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet import get_activation
+    >>> from symnet.engines.contexts import FloatContext
+    >>> get_activation("tanh").rule.taylor(FloatContext(), np.array([0.5]), 2)
+    [array([0.46211716]), array([0.78644773]), array([-0.36343099])]
+    """
 
     inexact = True
     cache_key = "float64"
@@ -115,7 +124,20 @@ class FloatContext:
 
 
 class MpfContext:
-    """numpy object arrays of mpmath numbers at ``prec`` bits."""
+    """numpy object arrays of mpmath numbers at ``prec`` bits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fractions import Fraction
+    >>> from symnet import get_activation
+    >>> from symnet.engines.contexts import MpfContext
+    >>> ctx = MpfContext(100)
+    >>> c = np.array([ctx.const(Fraction(1, 2))], dtype=object)
+    >>> v = get_activation("tanh").rule.taylor(ctx, c, 1)[0][0]    # tanh(1/2), 30 digits
+    >>> ctx.mp.nstr(v, 25)
+    '0.4621171572600097585023185'
+    """
 
     inexact = True
 
@@ -201,7 +223,19 @@ class MpfContext:
 
 
 class RingContext:
-    """Exact arithmetic in the engine's python-flint ring (see ``engines.exact``)."""
+    """Exact arithmetic in the engine's python-flint ring (see ``engines.exact``).
+
+    Examples
+    --------
+    >>> import flint
+    >>> from symnet import get_activation
+    >>> from symnet.engines.contexts import RingContext
+    >>> from symnet.engines.exact import Ring
+    >>> ctx = RingContext(Ring(1, [], extra=4))
+    >>> d = get_activation("tanh").rule.taylor(ctx, flint.fmpq(1, 2), 2)
+    >>> [ctx.value(v) for v in d]
+    [tanh(1/2), 1 - tanh(1/2)**2, -tanh(1/2) + tanh(1/2)**3]
+    """
 
     inexact = False
 

@@ -180,7 +180,14 @@ def estimate(net, order, *, domain="RR", mode="series", points=1, prec=None,
 
 
 def describe_count(x):
-    """A count for a message: exact below 1e15, else in powers of ten (any size)."""
+    """A count for a message: exact below 1e15, else in powers of ten (any size).
+
+    Examples
+    --------
+    >>> from symnet.engines.cost import describe_count
+    >>> describe_count(1234567), describe_count(10**20), describe_count(10**400)
+    ('1,234,567', '1.00e+20', 'about 2**1328')
+    """
     if isinstance(x, int) and x < 10**15:
         return f"{x:,}"
     if x >= _BIG:
@@ -188,8 +195,23 @@ def describe_count(x):
     return f"{float(x):.2e}"
 
 
-
 def describe_bytes(nbytes):
+    """A memory size for a message, in GiB (with the bytes when it is under 0.01 GiB).
+
+    Parameters
+    ----------
+    nbytes : int or float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symnet.engines.cost import describe_bytes
+    >>> describe_bytes(3 * 2**30), describe_bytes(1000), describe_bytes(2**60)
+    ('3.00 GiB', '9.3e-07 GiB (1,000 bytes)', '1.1e+09 GiB')
+    """
     g = nbytes / 2**30
     if g >= 1e6:
         return f"{g:.1e} GiB"
@@ -197,6 +219,24 @@ def describe_bytes(nbytes):
 
 
 def describe_seconds(seconds):
+    """A duration for a message: seconds, minutes, hours or days, years when very long.
+
+    Parameters
+    ----------
+    seconds : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symnet.engines.cost import describe_seconds
+    >>> describe_seconds(5), describe_seconds(7200), describe_seconds(3 * 86400)
+    ('about 5.0 s', 'about 2 hours', 'about 3 days')
+    >>> describe_seconds(1e10)
+    '3.2e+02 years'
+    """
     if seconds >= 3.15e9:
         return f"{seconds / 3.15e7:.1e} years"
     for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):

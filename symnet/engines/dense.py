@@ -31,7 +31,17 @@ __all__ = ["Graded", "DenseAlgebra", "DenseEngine", "dense_estimate", "activate_
 
 
 class Graded:
-    """An array of polynomials (columns) and the degree range of its non-constant part."""
+    """An array of polynomials (columns) and the degree range of its non-constant part.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet.monomials import basis
+    >>> from symnet.engines.dense import DenseAlgebra, Graded
+    >>> X = DenseAlgebra(basis(1, 3)).from_array(np.array([[1.0], [0.0], [2.0], [0.0]]))
+    >>> isinstance(X, Graded), X.lo, X.hi          # 1 + 2 x**2: degrees 2..2
+    (True, 2, 2)
+    """
 
     __slots__ = ("a", "lo", "hi")
 
@@ -40,7 +50,19 @@ class Graded:
 
 
 class DenseAlgebra:
-    """Columns of monomial coefficient arrays over one basis, for :mod:`.graded`."""
+    """Columns of monomial coefficient arrays over one basis, for :mod:`.graded`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symnet.monomials import basis
+    >>> from symnet.engines.dense import DenseAlgebra
+    >>> A = DenseAlgebra(basis(1, 3))
+    >>> X = A.from_array(np.array([[0.0], [1.0], [1.0], [0.0]]))      # x + x**2
+    >>> Y = A.mul(X, X, 3, same=True)                                 # x**2 + 2 x**3 + O(x**4)
+    >>> Y.a[:, 0], A.degrees(Y)
+    (array([0., 0., 1., 2.]), (2, 3))
+    """
 
     def __init__(self, B):
         self.B = B
@@ -173,7 +195,21 @@ def dense_estimate(n, order, nodes, width, itemsize=8):
 
 
 class DenseEngine:
-    """numpy float64 (``"RR"``) or mpmath object arrays (``"mpf"``)."""
+    """numpy float64 (``"RR"``) or mpmath object arrays (``"mpf"``).
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.engines import Plan
+    >>> from symnet.engines.dense import DenseEngine
+    >>> net = Network.dense([[[1]]], activations=["tanh"])
+    >>> plan = Plan(net, 3, ((net.stages()[0].activations[0].rule,),), None, "RR")
+    >>> (p,), = DenseEngine().run(plan)
+    >>> print(p)
+    1.0*x1 - 0.333333333333333*x1**3 + O(|x1|**4)
+    >>> DenseEngine().estimate(plan)["monomials"]
+    4
+    """
 
     name = "dense"
     domains = ("RR", "mpf")

@@ -190,7 +190,18 @@ def _prune(comps):
 
 
 class ExactAlgebra:
-    """Graded lists (None marks a zero component) of one neuron, for :mod:`.graded`."""
+    """Graded lists (None marks a zero component) of one neuron, for :mod:`.graded`.
+
+    Examples
+    --------
+    >>> import flint
+    >>> from symnet.engines.exact import ExactAlgebra
+    >>> x = flint.fmpq_mpoly_ctx.get(("x",), "deglex").gens()[0]
+    >>> A = ExactAlgebra(3)
+    >>> V = [None, x, x**2, None]                                    # x + x**2
+    >>> A.mul(V, V, 3, same=True), A.degrees(V)                     # truncated at degree 3
+    ([None, None, x^2, 2*x^3], (1, 2))
+    """
 
     def __init__(self, Q):
         self.Q = Q
@@ -343,7 +354,19 @@ def domain_name(ring, float_output):
 
 
 class ExactEngine:
-    """python-flint over QQ (with exact constants and symbolic weights as generators)."""
+    """python-flint over QQ (with exact constants and symbolic weights as generators).
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.engines import Plan
+    >>> from symnet.engines.exact import ExactEngine
+    >>> net = Network.dense([[[1]]], activations=["sigmoid"])
+    >>> plan = Plan(net, 3, ((net.stages()[0].activations[0].rule,),), None, "QQ")
+    >>> (p,), = ExactEngine().run(plan)
+    >>> print(p)
+    1/2 + x1/4 - x1**3/48 + O(|x1|**4)
+    """
 
     name = "exact"
     domains = ("QQ",)

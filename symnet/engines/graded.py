@@ -94,7 +94,18 @@ def _product_cost(A, X, Y, same, order):
 
 
 def powers(A, V, K):
-    """``[None, V, V**2, ..., V**K]`` truncated at ``A.Q`` (None where zero)."""
+    """``[None, V, V**2, ..., V**K]`` truncated at ``A.Q`` (None where zero).
+
+    Examples
+    --------
+    >>> import flint
+    >>> from symnet.engines.exact import ExactAlgebra
+    >>> from symnet.engines.graded import powers
+    >>> x, y = flint.fmpq_mpoly_ctx.get(("x", "y"), "deglex").gens()
+    >>> P = powers(ExactAlgebra(3), [None, x + y, None, None], 3)
+    >>> P[2], P[3][3]
+    ([None, None, x^2 + 2*x*y + y^2, None], x^3 + 3*x^2*y + 3*x*y^2 + y^3)
+    """
     Q = A.Q
     lo = A.degrees(V)[0]
     P = [None, V]
@@ -119,7 +130,20 @@ def powers(A, V, K):
 
 
 def powers_cost(A, V, K):
-    """Estimated pairs of the power chain up to ``V**K``."""
+    """Estimated pairs of the power chain up to ``V**K``.
+
+    Examples
+    --------
+    ``V = x + y`` (two terms): ``V**2`` takes 3 pairs, ``V**3`` and ``V**4``
+    are priced with one assumed term per unknown component (2 and 1 pairs).
+
+    >>> import flint
+    >>> from symnet.engines.exact import ExactAlgebra
+    >>> from symnet.engines.graded import powers_cost
+    >>> x, y = flint.fmpq_mpoly_ctx.get(("x", "y"), "deglex").gens()
+    >>> powers_cost(ExactAlgebra(4), [None, x + y, None, None, None], 4)
+    6
+    """
     Q = A.Q
     lo, hi = A.degrees(V)
     ranges = {1: (lo, hi)}
@@ -141,7 +165,18 @@ def powers_cost(A, V, K):
 
 
 def horner_cost(A, V, K):
-    """Estimated pairs of the truncated Horner scheme for degree ``K``."""
+    """Estimated pairs of the truncated Horner scheme for degree ``K``.
+
+    Examples
+    --------
+    >>> import flint
+    >>> from symnet.engines.exact import ExactAlgebra
+    >>> from symnet.engines.graded import horner_cost, powers_cost
+    >>> x, y = flint.fmpq_mpoly_ctx.get(("x", "y"), "deglex").gens()
+    >>> A, V = ExactAlgebra(4), [None, x + y, None, None, None]
+    >>> horner_cost(A, V, 4), powers_cost(A, V, 4)      # the power chain is cheaper here
+    (18, 6)
+    """
     Q = A.Q
     lo, hi = A.degrees(V)
     cost = 0
@@ -153,7 +188,18 @@ def horner_cost(A, V, K):
 
 
 def horner(A, V, D, K):
-    """``sum_k D_k V**k`` by ``R_j = D_j + V R_{j+1}``, ``R_j`` truncated at ``Q - j lo``."""
+    """``sum_k D_k V**k`` by ``R_j = D_j + V R_{j+1}``, ``R_j`` truncated at ``Q - j lo``.
+
+    Examples
+    --------
+    >>> import flint
+    >>> from symnet.engines.exact import ExactAlgebra
+    >>> from symnet.engines.graded import horner
+    >>> x, y = flint.fmpq_mpoly_ctx.get(("x", "y"), "deglex").gens()
+    >>> D = [flint.fmpq(1), flint.fmpq(1, 2), flint.fmpq(1, 2)]
+    >>> horner(ExactAlgebra(4), [None, x + y, None, None, None], D, 2)   # 1 + V/2 + V**2/2
+    [1, 1/2*x + 1/2*y, 1/2*x^2 + x*y + 1/2*y^2, None, None]
+    """
     Q = A.Q
     lo = A.degrees(V)[0]
     R = A.constant(D[K])
@@ -168,6 +214,18 @@ def activate(A, V, D, K):
 
     ``D`` lists the coefficients ``D_0 .. D_K`` (per neuron: scalars; for a
     batch: one entry per column).
+
+    Examples
+    --------
+    >>> import flint
+    >>> from symnet.engines.exact import ExactAlgebra
+    >>> from symnet.engines.graded import activate
+    >>> x, y = flint.fmpq_mpoly_ctx.get(("x", "y"), "deglex").gens()
+    >>> D = [flint.fmpq(1), flint.fmpq(1), flint.fmpq(1, 2), flint.fmpq(1, 6)]  # exp
+    >>> activate(ExactAlgebra(3), [None, x, None, None], D, 3)
+    [1, x, 1/2*x^2, 1/6*x^3]
+    >>> activate(ExactAlgebra(3), [None, None, x * y, None], D, 3)  # V**2 is above degree 3
+    [1, None, x*y, None]
     """
     lo = A.degrees(V)[0]
     if lo is None:
