@@ -11,6 +11,7 @@
 import ast
 import importlib
 import pathlib
+from pathlib import Path
 import re
 
 import pytest
@@ -237,3 +238,48 @@ def test_every_public_function_and_class_has_a_doctest(mod):
         if ">>>" not in (obj.__doc__ or ""):
             missing.append(f"{mod}.{name} (defined in {obj.__module__})")
     assert not missing, "no doctest ('>>>') in the docstring of: " + ", ".join(missing)
+
+
+def test_no_import_cycles_at_all_between_modules():
+    """Not even through imports inside functions (the activation table is data core loads)."""
+    import ast
+
+    graph = {}
+    for path in ROOT.rglob("*.py"):
+        mod = "symnet." + ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        mod = mod.removesuffix(".__init__")
+        pkg = mod if path.name == "__init__.py" else mod.rsplit(".", 1)[0]
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = pkg.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+                for a in node.names:
+                    deps.add(f"{target}.{a.name}" if not node.module else target)
+            elif isinstance(node, ast.ImportFrom) and node.module and \
+                    node.module.startswith("symnet"):
+                deps.add(node.module)
+        graph[mod] = deps
+    mods = set(graph)
+    edges = {m: {d for d in deps if d in mods and d != m} for m, deps in graph.items()}
+    # packages import their submodules; only module-to-module cycles among non-packages count
+    edges = {m: {d for d in ds if not (ROOT / Path(*d.split(".")[1:]) / "__init__.py").exists()}
+             for m, ds in edges.items()}
+    seen, stack, on = set(), [], set()
+
+    def visit(m):
+        seen.add(m)
+        stack.append(m)
+        on.add(m)
+        for d in edges.get(m, ()):
+            if d in on:
+                raise AssertionError(" -> ".join(stack[stack.index(d):] + [d]))
+            if d not in seen:
+                visit(d)
+        stack.pop()
+        on.discard(m)
+
+    for m in sorted(edges):
+        if m not in seen:
+            visit(m)

@@ -20,6 +20,7 @@ from symnet.engines import Plan  # noqa: E402
 from symnet.engines import dask_engine as de  # noqa: E402
 from symnet.engines.dask_engine import DaskEngine, DistributedCoefficients, map_boxes  # noqa: E402
 from symnet.errors import (ArgumentError, DomainError, ExpansionTooLargeError,  # noqa: E402
+                           ResourceError,
                            ShapeError)
 from symnet.monomials import basis  # noqa: E402
 
@@ -385,3 +386,21 @@ def test_polynomial_from_vector():
 def test_a_client_that_is_neither_a_client_nor_an_address_is_refused_at_once(bad):
     with pytest.raises(ArgumentError, match="distributed.Client or a scheduler address"):
         DaskEngine(client=bad)
+
+
+def test_an_empty_cluster_is_waited_for_then_refused(monkeypatch):
+    """A cluster starting up (or a nanny restarting its worker) has no workers for a moment."""
+    waited = []
+
+    class Empty:
+        def scheduler_info(self, n_workers=-1):
+            return {"workers": {}}
+
+        def wait_for_workers(self, n, timeout=None):
+            waited.append((n, timeout))
+            raise TimeoutError
+
+    monkeypatch.setattr(de, "WORKER_WAIT", 0.01)
+    with pytest.raises(ResourceError, match="no workers \\(waited 0.01 s\\)"):
+        de._client_resources(Empty())
+    assert waited == [(1, 0.01)]

@@ -260,7 +260,11 @@ def _ensure_table():
         with _LOCK:
             if not _LOADED:
                 _LOADED.append(True)
-                from . import table  # noqa: F401  (registers the built-ins)
+                from .table import ACTIVATIONS, FAMILIES   # the table: data, no imports of core
+                for name, func, kw in ACTIVATIONS:
+                    register_activation(name, func, **kw)
+                for name, nparams, build, kw in FAMILIES:
+                    register_family(name, nparams, build, **kw)
 
 
 def _rule_from_arguments(name, func, system, analytic, polynomial_degree, kinks, local):

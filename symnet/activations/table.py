@@ -16,13 +16,25 @@ import sympy
 from sympy import Rational, S, exp, log, pi, sqrt, tanh
 
 from . import numeric as N
-from .core import register_activation as _reg
-from .core import register_family
 from .kinds import AnalyticSystem as System
 from .kinds import PiecewiseLinearRule, PolynomialRule
 from .system import Z as z
 
-__all__ = []
+__all__ = ["ACTIVATIONS", "FAMILIES"]
+
+#: the built-in activations, one row each: ``(name, sympy function, keyword arguments of
+#: register_activation)``; :mod:`symnet.activations.core` registers them on first use
+ACTIVATIONS = []
+#: the parametric families: ``(name, number of parameters, builder, keyword arguments)``
+FAMILIES = []
+
+
+def _reg(name, func, **kw):
+    ACTIVATIONS.append((name, func, kw))
+
+
+def _family(name, nparams, build, **kw):
+    FAMILIES.append((name, nparams, build, kw))
 
 u0, u1, u2 = sympy.symbols("u0 u1 u2")
 
@@ -179,6 +191,6 @@ def _softplus(beta):
         description=f"log(1 + exp({b} z))/{b} (torch.nn.Softplus(beta={fb}))")
 
 
-register_family("leaky_relu", 1, _leaky, default=(Rational(1, 100),))
-register_family("hardtanh", 2, _hardtanh, default=(-1, 1))
-register_family("softplus", 1, _softplus, default=(1,))
+_family("leaky_relu", 1, _leaky, default=(Rational(1, 100),))
+_family("hardtanh", 2, _hardtanh, default=(-1, 1))
+_family("softplus", 1, _softplus, default=(1,))

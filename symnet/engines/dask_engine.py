@@ -230,14 +230,28 @@ def _spill_fraction():
     return float(v) if v else 0.7
 
 
-def _client_resources(client):
+#: seconds to wait for a first worker (a cluster just started, or a worker being restarted)
+WORKER_WAIT = 30
+
+
+def _workers(client):
     try:
-        info = client.scheduler_info(n_workers=-1)["workers"]
+        return client.scheduler_info(n_workers=-1)["workers"]
     except TypeError:   # older distributed: every worker is listed
-        info = client.scheduler_info()["workers"]
+        return client.scheduler_info()["workers"]
+
+
+def _client_resources(client):
+    info = _workers(client)
+    if not info:   # starting up, or a nanny restarting a worker: wait a little
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except Exception:  # noqa: BLE001 - a timeout of any distributed version
+            pass
+        info = _workers(client)
     if not info:
-        raise ResourceError("the Dask cluster has no workers yet; start some (or wait for "
-                            "them: client.wait_for_workers(1))")
+        raise ResourceError(f"the Dask cluster has no workers (waited {WORKER_WAIT} s); "
+                            "start some, or wait for them: client.wait_for_workers(1)")
     limits = {a: int(w.get("memory_limit") or 0) for a, w in info.items()}
     if not all(limits.values()):   # no limit: what the host has, shared by its workers
         avail = client.run(available_memory, workers=[a for a, v in limits.items() if not v])

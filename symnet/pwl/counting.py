@@ -27,119 +27,15 @@ Examples
 
 from __future__ import annotations
 
-from math import comb
-
+from .._validate import as_int
 from ..errors import ResourceError
+from .exactnet import compile_network
+from .region_bounds import (layerwise_bound, montufar_lower_bound, network_shape,
+                            serra_bound, upper_bound, zaslavsky_bound)
+from .regions import DEFAULT_MAX_REGIONS, PiecewiseLinear, _run, parse_box
 
 __all__ = ["count_regions", "RegionCount", "zaslavsky_bound", "serra_bound",
            "montufar_lower_bound", "layerwise_bound", "upper_bound"]
-
-
-def zaslavsky_bound(n, d):
-    """At most ``sum_{i=0..d} C(n, i)`` regions for ``n`` hyperplanes in ``R^d``.
-
-    Examples
-    --------
-    >>> from symnet.pwl.counting import zaslavsky_bound
-    >>> zaslavsky_bound(3, 2)
-    7
-    """
-    return sum(comb(n, i) for i in range(d + 1))
-
-
-def serra_bound(d, widths):
-    """Serra et al. (2018) upper bound for a dense ReLU network (input ``d``, hidden ``widths``).
-
-    Examples
-    --------
-    >>> from symnet.pwl.counting import serra_bound
-    >>> serra_bound(1, [4, 4]), serra_bound(2, [3])
-    (25, 7)
-    """
-    # dynamic programme over layers; state = the running minimum cap
-    states = {d: 1}
-    for n in widths:
-        nxt = {}
-        for cap, acc in states.items():
-            for j in range(0, min(cap, n) + 1):
-                c = min(cap, n - j)
-                nxt[c] = nxt.get(c, 0) + acc * comb(n, j)
-        states = nxt
-    return sum(states.values())
-
-
-def layerwise_bound(d, hyperplanes):
-    """``prod_l sum_{i<=d} C(k_l, i)`` for ``k_l`` kink hyperplanes per stage.
-
-    Examples
-    --------
-    >>> from symnet.pwl.counting import layerwise_bound
-    >>> layerwise_bound(1, [4, 4])
-    25
-    """
-    out = 1
-    for k in hyperplanes:
-        out *= zaslavsky_bound(k, d)
-    return out
-
-
-def montufar_lower_bound(d, widths):
-    """Montufar et al. (2014): a ReLU network of this shape can have at least this many regions.
-
-    None unless every width is at least ``d``.
-
-    Examples
-    --------
-    >>> from symnet.pwl.counting import montufar_lower_bound
-    >>> montufar_lower_bound(1, [4, 4])
-    20
-    """
-    if not widths or any(n < d for n in widths):
-        return None
-    out = 1
-    for n in widths[:-1]:
-        out *= (n // d) ** d
-    return out * zaslavsky_bound(widths[-1], d)
-
-
-def _shape(en):
-    """(kinked units per stage, relu-dense widths or None)."""
-    ks, widths = [], []
-    dense = True
-    prev = tuple(range(en.n_inputs))
-    for st in en.stages:
-        ks.append(sum(len(u.kinks) for u in st.units))
-        kinked = [u for u in st.units if u.kinks]
-        if kinked:
-            if len(kinked) != len(st.units) or any(
-                    u.kinks != (0,) or u.slopes[0] != 0 or u.intercepts != (0, 0)
-                    for u in kinked):
-                dense = False
-            if st.sources != prev:
-                dense = False
-            widths.append(len(st.units))
-        elif st is not en.stages[-1]:
-            dense = False
-        prev = tuple(u.position for u in st.units)
-    return ks, (widths if dense else None)
-
-
-def upper_bound(en):
-    """The best known upper bound on the number of regions of an ExactNet.
-
-    Examples
-    --------
-    >>> from symnet.constructions import sawtooth
-    >>> from symnet.pwl.exactnet import compile_network
-    >>> from symnet.pwl.counting import upper_bound
-    >>> upper_bound(compile_network(sawtooth(2)))
-    9
-    """
-    ks, widths = _shape(en)
-    best = layerwise_bound(en.n_inputs, ks)
-    if widths is not None:
-        best = min(best, serra_bound(en.n_inputs, widths))
-    return best
 
 
 class RegionCount:
@@ -213,16 +109,12 @@ def count_regions(net, box=None, *, max_regions=None, pieces=False, method="auto
     >>> c.exact, c.bounds["serra"]
     (8, 27)
     """
-    from .._validate import as_int
-    from .exactnet import compile_network
-    from .regions import DEFAULT_MAX_REGIONS, PiecewiseLinear, _run, parse_box
-
     en = compile_network(net)
     if max_regions is None:
         max_regions = DEFAULT_MAX_REGIONS
     max_regions = as_int(max_regions, "max_regions", minimum=1)
     b = parse_box(box, en.n_inputs)
-    ks, widths = _shape(en)
+    ks, widths = network_shape(en)
     d = en.n_inputs
     bounds = {}
     kinked_stages = [k for k in ks if k]

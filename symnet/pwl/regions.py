@@ -45,6 +45,7 @@ from flint import fmpq, fmpq_mat
 from ..errors import ArgumentError, BoxError, NotSupportedError, ResourceError, ShapeError
 from .engine import BudgetExceeded, Cell, check_resources, enumerate_lp, enumerate_vertex, lp_facets
 from .exactnet import compile_network, fmpq_to_sympy, parse_exact, to_fmpq
+from .region_bounds import upper_bound
 from .polyhedra import _int_row, box_cone, box_rows, polyhedron_cone, whole_space_cone
 
 __all__ = ["piecewise", "PiecewiseLinear", "Region", "Facet", "local_affine", "LocalAffine",
@@ -905,7 +906,6 @@ def _plain_copy(cone):
 # ---------------------------------------------------------------------------
 
 def _budget_error(e, max_regions, en, box):
-    from .counting import upper_bound
     ub = upper_bound(en)
     est = e.estimate if ub is None else min(e.estimate, ub)
     err = ResourceError(
@@ -941,7 +941,6 @@ def _run(en, box, max_regions, method, check=None, timeout=DEFAULT_TIMEOUT):
     if method not in ("vertex", "lp"):
         raise ArgumentError(f"method must be 'auto', 'vertex' or 'lp', got {method!r}")
     width = max((len(s.units) for s in en.stages), default=1)
-    from .counting import upper_bound
     ub = upper_bound(en)
     check_resources(min(max_regions, ub) if ub is not None else max_regions, d, width)
     try:
