@@ -185,7 +185,8 @@ def _softplus(beta):
                                  [u1, b * u1 * u2, -b * u1 * u2], u0,
                                  numeric=[lambda x: N.softplus(fb * np.asarray(x, float)) / fb,
                                           lambda x: N.expit(fb * np.asarray(x, float)),
-                                          lambda x: N.expit_neg(fb * np.asarray(x, float))])),
+                                          lambda x: N.expit_neg(fb * np.asarray(x, float))]),
+                    tails_from=1 / fb),   # the tails where |b z| >= 1, as for softplus
         radius=pi / b, numpy=lambda x: N.softplus(fb * np.asarray(x, float)) / fb,
         tex=r"\operatorname{softplus}_{" + sympy.latex(b) + "}",
         description=f"log(1 + exp({b} z))/{b} (torch.nn.Softplus(beta={fb}))")
