@@ -53,3 +53,30 @@ def test_the_exact_context_keeps_closed_forms():
     assert abs(sympy.N(s1 - s0 * (1 - s0), 50)) < sympy.Float("1e-45")
     assert abs(sympy.N(s0, 30) - sympy.N(1 / (1 + sympy.exp(-sympy.Rational(1, 3))), 30)) < \
         sympy.Float("1e-28")
+
+
+def test_mpf_atoms_that_cancel_get_enough_guard_bits():
+    """log(1 + exp(10 z)) at z = -23.05 at 200 bits: 1 + e**-230 needs ~330 bits more; the
+    guard used to grow with |z| only and gave 1.14e-101 for 7.85e-102 (the value 50% off)."""
+    import mpmath
+
+    ctx = MpfContext(200)
+    z = Fraction(-2305, 100)
+    got = get_activation("softplus[10]").rule.taylor(
+        ctx, np.array([ctx.const(z)], dtype=object), 0)[0][0]
+    with mpmath.workdps(150):
+        want = mpmath.log1p(mpmath.exp(10 * mpmath.mpf(z.numerator) / z.denominator)) / 10
+    assert abs(got - want) <= abs(want) * mpmath.mpf(2) ** -190
+
+
+def test_mpf_takes_exact_constants_such_as_log_2():
+    """softplus's series holds log(2): domain='mpf' raised TypeError('cannot create mpf')."""
+    from symnet import Network, expand
+
+    net = Network.dense([[[1, 2], [-1, 1]], [[1, -1]]], activations=["softplus", "identity"])
+    p = expand(net, 3, domain="mpf", prec=100)
+    q = expand(net, 3)
+    assert p.domain == "mpf" and p.prec == 100
+    assert all(abs(float(p.terms().get(e, 0)) - float(c)) < 1e-14 for e, c in q.terms().items())
+    ctx = MpfContext(100)
+    assert abs(ctx.number(sympy.log(2)) - ctx.mp.log(2)) < ctx.mp.mpf(2) ** -99

@@ -167,7 +167,12 @@ class MpfContext:
         if not v.is_number:
             raise DomainError(f"the coefficient {v} is not a number; domain='mpf' needs "
                               "numeric activation coefficients")
-        return self.mp.mpf(sympy.Float(v, int(self.mp.dps) + 10))
+        # an exact constant (log(2), sqrt(2)/pi ...) to prec + guard bits by sympy's evalf
+        val = v.evalf(int(self.mp.dps) + 10)
+        if not val.is_Float:
+            raise DomainError(f"the coefficient {v} has no real value; domain='mpf' needs real "
+                              "activation coefficients")
+        return self.mp.make_mpf(val._mpf_)
 
     def numbers(self, values):
         key = ("n", id(values))
@@ -182,12 +187,27 @@ class MpfContext:
         fn = self._fns[key]
         c = np.asarray(c, dtype=object)
         big = max((abs(float(v)) for v in c.ravel()), default=0.0)
-        guard = 64 + min(4096, int(3 * big))
-        out = np.empty(c.shape, dtype=object)
         import mpmath
-        with mpmath.workprec(self.prec + guard):  # lambdify calls mpmath's global context
-            for idx in np.ndindex(c.shape):
-                out[idx] = fn(mpmath.mpf(c[idx]))
+
+        def run(guard):
+            out = np.empty(c.shape, dtype=object)
+            with mpmath.workprec(self.prec + guard):  # lambdify uses mpmath's global context
+                for idx in np.ndindex(c.shape):
+                    out[idx] = fn(mpmath.mpf(c[idx]))
+            return out
+
+        # atoms such as log(1 + exp(10 z)) or 1 + erf(z) cancel in their tails: raise the
+        # guard bits until two working precisions agree to the target precision
+        guard = 64 + min(4096, int(3 * big))
+        out = run(guard)
+        while guard < 16384:
+            finer = run(2 * guard)
+            tol = mpmath.ldexp(1, -(self.prec + 4))
+            if all(a == b or abs(a - b) <= tol * abs(b)
+                   for a, b in zip(out.ravel(), finer.ravel())):
+                out = finer
+                break
+            out, guard = finer, 2 * guard
         for idx in np.ndindex(c.shape):
             out[idx] = self.mp.mpf(out[idx])
         return out
