@@ -80,3 +80,20 @@ def test_mpf_takes_exact_constants_such_as_log_2():
     assert all(abs(float(p.terms().get(e, 0)) - float(c)) < 1e-14 for e, c in q.terms().items())
     ctx = MpfContext(100)
     assert abs(ctx.number(sympy.log(2)) - ctx.mp.log(2)) < ctx.mp.mpf(2) ** -99
+
+
+@pytest.mark.parametrize("z", [-30, -12, -3, Fraction(1, 2), 4])
+def test_mpf_gelu_in_its_negative_tail(z):
+    """gelu = z Phi(z) with Phi = (1 + erf(z/sqrt 2))/2: 1 + erf cancelled to 0 at any precision
+    (gelu(-30) at 200 bits was 0, not -1.47e-196); the mpf context now uses erfc(-z/sqrt 2)."""
+    import mpmath
+
+    ctx = MpfContext(200)
+    z = Fraction(z)
+    d = get_activation("gelu").rule.taylor(ctx, np.array([ctx.const(z)], dtype=object), 1)
+    with mpmath.workdps(120):
+        x = mpmath.mpf(z.numerator) / z.denominator
+        phi_big = mpmath.erfc(-x / mpmath.sqrt(2)) / 2
+        want = [x * phi_big, phi_big + x * mpmath.npdf(x)]
+    for k in range(2):
+        assert abs(d[k][0] - want[k]) <= abs(want[k]) * mpmath.mpf(2) ** -190, (z, k)

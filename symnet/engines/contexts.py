@@ -123,6 +123,22 @@ class FloatContext:
         return _region(c, t, inner, outer, lambda c: np.zeros_like(c, dtype=float))
 
 
+def _one_plus_erf(e):
+    """``1 + erf(a)`` or ``1 - erf(a)``."""
+    if not (e.is_Add and len(e.args) == 2 and sympy.S.One in e.args):
+        return False
+    t = e.args[0] if e.args[1] == 1 else e.args[1]
+    return isinstance(t, sympy.erf) or (isinstance(-t, sympy.erf))
+
+
+def _erfc_form(e):
+    """``erfc(-a)`` for ``1 + erf(a)``, ``erfc(a)`` for ``1 - erf(a)`` (not re-evaluated)."""
+    t = e.args[0] if e.args[1] == 1 else e.args[1]
+    if isinstance(t, sympy.erf):
+        return sympy.erfc(-t.args[0], evaluate=False)
+    return sympy.erfc((-t).args[0], evaluate=False)
+
+
 class MpfContext:
     """numpy object arrays of mpmath numbers at ``prec`` bits.
 
@@ -183,7 +199,10 @@ class MpfContext:
     def _apply(self, expr, c):
         key = ("f", expr)
         if key not in self._fns:
-            self._fns[key] = sympy.lambdify(Z, expr, modules=["mpmath"])
+            # 1 +- erf(a) cancels where erf(a) is near -+1, whatever the precision: erfc(-+a)
+            stable = sympy.factor_terms(expr).replace(_one_plus_erf, _erfc_form) \
+                if expr.has(sympy.erf) else expr
+            self._fns[key] = sympy.lambdify(Z, stable, modules=["mpmath"])
         fn = self._fns[key]
         c = np.asarray(c, dtype=object)
         big = max((abs(float(v)) for v in c.ravel()), default=0.0)
