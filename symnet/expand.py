@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import warnings
+from fractions import Fraction
 
 import sympy
 
@@ -35,7 +36,7 @@ from .errors import (ActivationError, ArgumentError, DomainError, ExpansionTooLa
                      WeightError)
 from .network import Network
 
-__all__ = ["expand", "estimate_work", "local_polynomials"]
+__all__ = ["expand", "estimate_work", "local_polynomials", "surrogates_per_neuron"]
 
 _EXACT_NAMES = {"QQ", "exact", "qq"}
 _FLOAT_NAMES = {"RR", "float", "float64", "rr"}
@@ -177,62 +178,89 @@ def _surrogate_rule(sur, where):
                             f"got {type(sur).__name__} ({e})") from None
 
 
-def _is_surrogate_list(surrogate):
-    return isinstance(surrogate, (list, tuple)) and not all(
-        isinstance(c, (int, float)) or isinstance(c, sympy.Basic) for c in surrogate)
+def surrogates_per_neuron(net, surrogate):
+    """Which surrogate each neuron uses: ``expand``'s ``surrogate=`` rules, in one place.
+
+    ``surrogate``: one object for every non-identity neuron; a dict keyed by
+    neuron or by activation name (neuron first); or a list with one entry
+    per layer (the identity layers may be left out).
+
+    Returns
+    -------
+    list of lists
+        Per stage, per neuron: the object given, or None (identity neurons,
+        or none given).
+
+    Raises
+    ------
+    ShapeError
+        A list of the wrong length.
+    ActivationError
+        A dict naming an activation no neuron uses.
+
+    Examples
+    --------
+    >>> from symnet import Network
+    >>> from symnet.expand import surrogates_per_neuron
+    >>> net = Network.dense([[[1], [2]], [[1, 1]]], activations=["tanh", "identity"])
+    >>> surrogates_per_neuron(net, {(1, 2): "b", "tanh": "a"})
+    [['a', 'b'], [None]]
+    """
+    stages = net.stages()
+    if isinstance(surrogate, dict):   # keyed by neuron, or by activation name
+        nodes = {n for st in stages for n in st.nodes}
+        by_node = {k: v for k, v in surrogate.items() if k in nodes}
+        by_name = {get_activation(k).name: v for k, v in surrogate.items()
+                   if k not in nodes}   # aliases and family spellings too
+        present = {a.name for st in stages for a in st.activations if not a.is_identity}
+        unused = sorted(set(by_name) - present)
+        if unused:
+            raise ActivationError(
+                f"surrogate: no neuron uses {unused[0]!r} (the network's activations are "
+                f"{sorted(present)}); a dict maps activation names or neurons to surrogates")
+
+        def pick(k, node, act):
+            return by_node[node] if node in by_node else by_name.get(act.name)
+    elif isinstance(surrogate, (list, tuple)) and not all(
+            isinstance(c, (int, float, Fraction, sympy.Basic)) for c in surrogate):
+        active = [k for k, s in enumerate(stages)
+                  if not all(a.is_identity for a in s.activations)]
+        if len(surrogate) == len(stages):
+            layers = list(range(len(stages)))
+        elif len(surrogate) == len(active):   # the identity output layer may be left out
+            layers = active
+        else:
+            raise ShapeError(f"surrogate: expected one entry per layer ({len(stages)}, or "
+                             f"{len(active)} without the identity layers), got "
+                             f"{len(surrogate)}")
+        per_layer = dict(zip(layers, surrogate))
+
+        def pick(k, node, act):
+            return per_layer.get(k)
+    else:
+        def pick(k, node, act):
+            return surrogate
+    return [[None if act.is_identity else pick(k, node, act)
+             for node, act in zip(s.nodes, s.activations)] for k, s in enumerate(stages)]
 
 
 def _series_rules(net, qs, surrogate):
     """One rule per neuron: the truncated Maclaurin polynomial (or the surrogate)."""
     stages = net.stages()
-    per_layer = None
-    by_name = by_node = None
-    single = None
-    if surrogate is not None:
-        if isinstance(surrogate, dict):   # keyed by neuron, or by activation name
-            nodes = {n for st in stages for n in st.nodes}
-            by_node = {k: _surrogate_rule(v, f"surrogate[{k!r}]")
-                       for k, v in surrogate.items() if k in nodes}
-            by_name = {get_activation(k).name: _surrogate_rule(v, f"surrogate[{k!r}]")
-                       for k, v in surrogate.items() if k not in nodes}  # aliases too
-            present = {a.name for st in stages for a in st.activations if not a.is_identity}
-            unused = sorted(set(by_name) - present)
-            if unused:
-                raise ActivationError(
-                    f"surrogate: no neuron uses {unused[0]!r} (the network's activations are "
-                    f"{sorted(present)}); a dict maps activation names or neurons to surrogates")
-        elif _is_surrogate_list(surrogate):
-            active = [k for k, s in enumerate(stages)
-                      if not all(a.is_identity for a in s.activations)]
-            if len(surrogate) == len(stages):
-                layers = list(range(len(stages)))
-            elif len(surrogate) == len(active):   # the identity output layer may be left out
-                layers = active
-            else:
-                raise ShapeError(f"surrogate: expected one entry per layer ({len(stages)}, or "
-                                 f"{len(active)} without the identity layers), got "
-                                 f"{len(surrogate)}")
-            per_layer = [None] * len(stages)
-            for k, v in zip(layers, surrogate):
-                per_layer[k] = None if v is None else _surrogate_rule(v, f"surrogate[{k}]")
-        else:
-            single = _surrogate_rule(surrogate, "surrogate")
+    given_for = None if surrogate is None else surrogates_per_neuron(net, surrogate)
+    made = {}   # id(object) -> (rule, activation name): each object converted once
     out, cache = [], {}
     for k, s in enumerate(stages):
         rules = []
-        for node, act in zip(s.nodes, s.activations):
+        for i, (node, act) in enumerate(zip(s.nodes, s.activations)):
             if act.is_identity:
                 rules.append(None)
                 continue
-            given = None
-            if single is not None:
-                given = single
-            elif by_name is not None:
-                given = by_node.get(node) or by_name.get(act.name)
-            elif per_layer is not None:
-                given = per_layer[k]
-            if given is not None:
-                rule, made_for = given
+            obj = None if given_for is None else given_for[k][i]
+            if obj is not None:
+                if id(obj) not in made:
+                    made[id(obj)] = _surrogate_rule(obj, f"surrogate for neuron {node!r}")
+                rule, made_for = made[id(obj)]
                 if made_for is not None and made_for != act.name:
                     raise ActivationError(
                         f"neuron {node!r} uses {act.name!r}, but the surrogate given for it "

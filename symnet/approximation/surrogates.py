@@ -45,7 +45,7 @@ from fractions import Fraction
 
 import sympy
 
-from ..activations import get_activation
+from ..expand import surrogates_per_neuron
 from ..errors import ArgumentError, NotSupportedError, ShapeError, UncertifiedBoundError
 from ..network import Network
 from ._ranges import parse_box, preactivation_ranges
@@ -129,35 +129,6 @@ def observed_ranges(net, data):
 # which surrogate a neuron uses (the rules of expand's surrogate= argument)
 # ---------------------------------------------------------------------------
 
-def _per_neuron(net, surrogates):
-    """One entry (Approximation-like or None) per neuron, stage by stage."""
-    stages = net.stages()
-    if isinstance(surrogates, dict):
-        nodes = {n for st in stages for n in st.nodes}
-        by_node = {k: v for k, v in surrogates.items() if k in nodes}
-        by_name = {get_activation(k).name: v for k, v in surrogates.items() if k not in nodes}
-        return [[None if act.is_identity else by_node.get(node, by_name.get(act.name))
-                 for node, act in zip(s.nodes, s.activations)] for s in stages]
-    elif isinstance(surrogates, (list, tuple)) and not all(
-            isinstance(c, (int, float, Fraction)) or isinstance(c, sympy.Basic)
-            for c in surrogates):
-        # one per layer, or one per non-identity layer (as expand takes them)
-        active = [k for k, s in enumerate(stages) if not all(a.is_identity for a in s.activations)]
-        layers = range(len(stages)) if len(surrogates) == len(stages) else active
-        if len(surrogates) != len(layers):
-            raise ShapeError(f"surrogates: expected one per layer ({len(stages)}, or "
-                             f"{len(active)} without the identity layers), got {len(surrogates)}")
-        per_layer = dict(zip(layers, surrogates))
-
-        def pick(k, act):
-            return per_layer.get(k)
-    else:
-        def pick(k, act):
-            return surrogates
-    return [[None if act.is_identity else pick(k, act) for act in s.activations]
-            for k, s in enumerate(stages)]
-
-
 def _interval_of(sur, where):
     iv = getattr(sur, "interval", None)
     err = getattr(sur, "max_error", None)
@@ -188,7 +159,7 @@ def check_coverage(net, surrogates, *, box=None, data=None):
     symnet.errors.ArgumentError: the surrogate of neuron (1, 1) (tanh) covers [-1, 1] but its
     pre-activation reaches [1.5, 1.5] on the data; fit the surrogates on the data ...
     """
-    per = _per_neuron(net, surrogates)
+    per = surrogates_per_neuron(net, surrogates)
     stages = net.stages()
     if box is not None:
         ranges = [[(_frac(a), _frac(b)) for a, b in r] for r in preactivation_ranges(net, box)]
@@ -529,7 +500,7 @@ def surrogate_error_bound(net, surrogates, box):
     _check_network(net)
     stages = net.stages()
     parse_box(box, net.n_inputs)
-    per = _per_neuron(net, surrogates)
+    per = surrogates_per_neuron(net, surrogates)
     for k, s in enumerate(stages):
         for i, node in enumerate(s.nodes):
             if per[k][i] is None and not s.activations[i].is_identity:
@@ -794,7 +765,7 @@ def surrogate_expansion_bound(net, surrogates, poly, box, *, max_ops=10**9):
     from ..expand import estimate_work, expand
     from ..polynomial import Polynomial
     sb = surrogate_error_bound(net, surrogates, box)
-    per = _per_neuron(net, surrogates)
+    per = surrogates_per_neuron(net, surrogates)
     D = _surrogate_degree(net, per)
     polys = poly if isinstance(poly, tuple) else (poly,)
     if len(polys) != net.n_outputs or not all(isinstance(p, Polynomial) for p in polys):
