@@ -463,9 +463,7 @@ def triangulation(points, triangles, values, *, inputs=None):
         raise ShapeError("triangulation(): no triangles")
     A, b, region_pts = [], [], []
     for t in tris:
-        (x0, y0), (x1, y1), (x2, y2) = (pts[i] for i in t)
-        det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
-        if det == 0:
+        if _cross(*(pts[i] for i in t)) == 0:
             raise ArgumentError(f"triangulation(): the triangle {t} is degenerate")
         gx, gy, c = _plane(pts, t, vals)
         A.append([gx, gy])
@@ -501,7 +499,7 @@ def triangulation(points, triangles, values, *, inputs=None):
 def _plane(pts, t, vals):
     """``(gx, gy, c)`` of the affine function through the values at a triangle's corners."""
     (x0, y0), (x1, y1), (x2, y2) = (pts[i] for i in t)
-    det = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)
+    det = _cross(pts[t[0]], pts[t[1]], pts[t[2]])
     v0, v1, v2 = (vals[i] for i in t)
     gx = ((v1 - v0) * (y2 - y0) - (v2 - v0) * (y1 - y0)) / det
     gy = ((x1 - x0) * (v2 - v0) - (x2 - x0) * (v1 - v0)) / det
@@ -518,18 +516,14 @@ def _fill_to_hull(pts, tris, max_triangles=2000):
     NotSupportedError if the front gets stuck (it should not on a conforming
     triangulation) or the triangulation is too large for this construction.
     """
-    def cross(o, a, b_):
-        return (a[0] - o[0]) * (b_[1] - o[1]) - (a[1] - o[1]) * (b_[0] - o[0])
-
+    cross = _cross
     used = sorted({i for t in tris for i in t})
     if len(tris) + 2 * len(used) > max_triangles:
         raise NotSupportedError(f"triangulation(): the domain is not convex and the "
                                 f"triangulation has {len(tris)} triangles; filling its hull is "
                                 f"limited to {max_triangles}")
-    hull = _hull(sorted({tuple(pts[i]) for i in used}))
-    hull_area = abs(sum(hull[i][0] * hull[(i + 1) % len(hull)][1] -
-                        hull[(i + 1) % len(hull)][0] * hull[i][1] for i in range(len(hull)))) / 2
-    area = sum(abs(cross(*(pts[i] for i in t))) / 2 for t in tris)
+    hull_area2 = abs(_area2(_hull(sorted({tuple(pts[i]) for i in used}))))   # twice the area
+    area2 = sum(abs(cross(*(pts[i] for i in t))) for t in tris)
     ccw = [t if cross(*(pts[i] for i in t)) > 0 else (t[0], t[2], t[1]) for t in tris]
     edges = {}
     for t in ccw:
@@ -557,7 +551,7 @@ def _fill_to_hull(pts, tris, max_triangles=2000):
                 return False
         return True
 
-    while area < hull_area:
+    while area2 < hull_area2:
         progress = False
         for (i, j) in open_edges():
             a, b_ = pts[i], pts[j]
@@ -577,7 +571,7 @@ def _fill_to_hull(pts, tris, max_triangles=2000):
             added.append(t)
             for k in range(3):
                 edges[(t[k], t[(k + 1) % 3])] = True
-            area += abs(cross(*(pts[v] for v in t))) / 2
+            area2 += abs(cross(*(pts[v] for v in t)))
             progress = True
             break
         if not progress:
@@ -637,7 +631,7 @@ def _check_conforming(pts, tris):
                 if v in (a, b_):
                     continue
                 x, y = pts[v]
-                if (bx - ax) * (y - ay) - (by - ay) * (x - ax) != 0:
+                if _cross(pts[a], pts[b_], pts[v]) != 0:
                     continue
                 s_ = (x - ax) * (bx - ax) + (y - ay) * (by - ay)
                 if 0 < s_ < (bx - ax) ** 2 + (by - ay) ** 2:
@@ -663,23 +657,17 @@ def _triangle_system(P):
 
 
 def _union_is_convex(pts, tris):
-    used = sorted({tuple(pts[i]) for t in tris for i in t})
-    hull = _hull(used)
-    area = fmpq(0)
-    for i in range(len(hull)):
-        (x1, y1), (x2, y2) = hull[i], hull[(i + 1) % len(hull)]
-        area += x1 * y2 - x2 * y1
-    area = abs(area) / 2
-    total = fmpq(0)
-    for t in tris:
-        (x0, y0), (x1, y1), (x2, y2) = (pts[i] for i in t)
-        total += abs((x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)) / 2
-    return area == total
+    hull = _hull(sorted({tuple(pts[i]) for t in tris for i in t}))
+    return abs(_area2(hull)) == sum(abs(_area2([pts[i] for i in t])) for t in tris)
+
+
+def _cross(o, a, b):
+    """Twice the signed area of the triangle ``o, a, b`` (> 0: counter-clockwise)."""
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
 def _hull(P):
-    def cross(o, a, b):
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+    cross = _cross
     lower, upper = [], []
     for p in P:
         while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:

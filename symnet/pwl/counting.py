@@ -1,18 +1,8 @@
 """Counting linear regions: the exact count beside the known bounds.
 
-* **Zaslavsky** (one layer of ``n`` hyperplanes in ``d`` dimensions): at most
-  ``sum_{i=0..d} C(n, i)`` regions.
-* **Serra, Tjandraatmadja and Ramalingam** (ICML 2018, Theorem 1), dense ReLU
-  networks with widths ``n_1 .. n_L`` on ``R^{n_0}``: at most
-  ``sum over J of prod_l C(n_l, j_l)``, ``J = {0 <= j_l <= min(n_0, n_1 - j_1,
-  ..., n_{l-1} - j_{l-1}, n_l)}`` (exact for one input).
-* **Layer-wise product** (any piecewise-linear activations, skip connections):
-  each stage's ``k_l`` kink hyperplanes cut each region in at most
-  ``sum_{i<=d} C(k_l, i)`` pieces.
-* **Montufar, Pascanu, Cho and Bengio** (2014): some ReLU network of this shape
-  (widths ``n_l >= n_0``) has at least
-  ``prod_{l<L} floor(n_l / n_0)^{n_0} * sum_{j<=n_0} C(n_L, j)`` regions (a
-  lower bound on the maximum, not on this network's count).
+The bounds (Zaslavsky, Serra-Tjandraatmadja-Ramalingam, the layer-wise
+product, Montufar-Pascanu-Cho-Bengio) live in :mod:`symnet.pwl.region_bounds`,
+which states them; they are re-exported here.
 
 Examples
 --------
