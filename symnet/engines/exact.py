@@ -270,32 +270,30 @@ def _node_label(node):
 
 def _named_coefficient(ring, d, node, k, names):
     """A generator standing for the Taylor coefficient D_k of a neuron (when not rational)."""
-    from ..constants import NamedConstant
-
     if not _nonzero(d) or _is_const(d):
         return d
     value = ring.to_sympy(d)
     if value.free_symbols or value.is_Rational:
         return d
     label, layer, idx = _node_label(node)
-    name = f"d{label}_{k}"
     tex = f"D^{{({layer})}}_{{{idx},{k}}}" if layer else None
-    while name in names:
-        name += "'"
-    names[name] = True
-    return ring.param(NamedConstant(name, value, tex))
+    return _generator(ring, value, f"d{label}_{k}", tex, names)
 
 
 def _named(ring, c0, node, names):
     """A generator standing for the neuron's nested pre-activation value (compact output)."""
-    from ..constants import NamedConstant
-
     value = ring.to_sympy(c0)
     if value.free_symbols or value.is_Rational:
         return c0
     label, layer, idx = _node_label(node)
-    name = f"z{label}"
     tex = f"z^{{({layer})}}_{{{idx}}}" if layer else None
+    return _generator(ring, value, f"z{label}", tex, names)
+
+
+def _generator(ring, value, name, tex, names):
+    """A ring generator for the NamedConstant ``name`` (primed until unused) with ``value``."""
+    from ..constants import NamedConstant
+
     while name in names:
         name += "'"
     names[name] = True
